@@ -1,0 +1,485 @@
+"""Infer a report's metadata from its text: title, agency, year covered, publication date, place.
+
+Every inferred value comes with its source (title, page, body, signature, place lookup,
+published) so a user can see how much to trust it; a value that cannot be inferred stays
+NA and the reason says so. Nothing is guessed silently.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+
+from analysis import places
+from analysis.normalizing import Page, is_doc_number
+from analysis.paths import RESOURCES
+
+ADMIN_LEVELS = ("national", "province", "city", "district", "street")
+
+_CN_DIGITS = {"〇": "0", "○": "0", "零": "0", "O": "0", "一": "1", "二": "2", "三": "3",
+              "四": "4", "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
+
+
+def _cn_number(text: str) -> int | None:
+    """Read 2023, 二〇二三 (digit by digit) or 十二/二十七 (tens) as an int."""
+    if text.isdigit():
+        return int(text)
+    if all(ch in _CN_DIGITS for ch in text):
+        return int("".join(_CN_DIGITS[ch] for ch in text))
+    m = re.fullmatch(r"([一二三]?)十([一二三四五六七八九]?)", text)
+    if m:
+        tens = int(_CN_DIGITS[m.group(1)]) if m.group(1) else 1
+        return tens * 10 + (int(_CN_DIGITS[m.group(2)]) if m.group(2) else 0)
+    return None
+
+
+_YEAR = r"(\d{4}|[〇○零一二三四五六七八九]{4})"
+_CN_SMALL = r"(\d{1,2}|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])"
+_DATE_PATTERNS = [
+    re.compile(r"(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})"),
+    re.compile(_YEAR + r"\s*年\s*" + _CN_SMALL + r"\s*月\s*" + _CN_SMALL + r"\s*日"),
+    re.compile(r"(?<!\d)(20\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?!\d)"),
+]
+
+
+def parse_date(text: str) -> str | None:
+    """The first full date in a string, as ISO ``YYYY-MM-DD``, or None.
+
+    Reads 2024-03-11, 2021/03/29, 2023年11月20日, 二〇二四年三月十五日 and the compact 20231227.
+    """
+    found = []
+    for pattern in _DATE_PATTERNS:
+        m = pattern.search(text)
+        if m:
+            found.append((m.start(), m))
+    for _, m in sorted(found, key=lambda t: t[0]):
+        y, mo, d = (_cn_number(g) for g in m.groups())
+        if y is None or mo is None or d is None:
+            continue
+        try:
+            return date(y, mo, d).isoformat()
+        except ValueError:
+            continue
+    return None
+
+
+_SIGNATURE_DATE = re.compile(
+    r"^(?:\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?|" + _YEAR + r"\s*年\s*" + _CN_SMALL
+    + r"\s*月\s*" + _CN_SMALL + r"\s*日|20\d{6})$"
+)
+
+
+def is_signature_date(line: str) -> bool:
+    """Whether a body line is only a date, as under a signature (2023年11月20日, 20231227)."""
+    return bool(_SIGNATURE_DATE.match(line.strip())) and parse_date(line) is not None
+
+
+# --- agency names ------------------------------------------------------------------
+
+_AGENCY_SUFFIX = (
+    r"(?:人民政府|街道办事处|办事处|管理委员会|管委会|委员会|委|人民政府办公室|办公厅|办公室|局|厅|"
+    r"部|署|院|中心|办|站|所|队|支队)"
+)
+_PLACE_TAIL = r"(?:省|市|区|县|旗|镇|乡|街道|自治州|自治县|新区)"
+
+
+@lru_cache(maxsize=1)
+def load_abbreviations() -> tuple[tuple[str, str, str], ...]:
+    """Common short forms of agency names and their official forms (resources/agency_names.tsv).
+
+    Returns
+    -------
+    tuple of (short, full, direction)
+        Longest short form first, so 城管执法局 is tried before 城管局; ``direction`` is
+        ``both`` or ``shorten`` (a short form that is also an official name is never expanded).
+    """
+    path = RESOURCES / "agency_names.tsv"
+    with path.open(encoding="utf-8") as fh:
+        rows = [r for r in csv.DictReader(fh, delimiter="\t") if r["short"] and r["full"]]
+    return tuple(sorted(((r["short"], r["full"], r["direction"]) for r in rows),
+                        key=lambda t: -len(t[0])))
+
+
+def expand_agency(name: str) -> str:
+    """Expand a short agency suffix to its official form: 市人社局 -> 市人力资源和社会保障局."""
+    for short, full, direction in load_abbreviations():
+        if direction == "both" and name.endswith(short) and not name.endswith(full):
+            return name[: -len(short)] + full
+    return name
+
+
+def shorten_agency(name: str) -> str:
+    """The inverse of :func:`expand_agency`, for plot labels."""
+    for short, full, _ in sorted(load_abbreviations(), key=lambda t: -len(t[1])):
+        if name.endswith(full):
+            return name[: -len(full)] + short
+    return name
+
+
+@dataclass
+class Agency:
+    """An agency name resolved against the gazetteer."""
+
+    name: str
+    place: places.Place | None
+    level: str | None
+    source: str
+
+
+# Central bodies named without a place: 司法部, 国家税务总局, 海关总署, 国务院办公厅.
+_NATIONAL = re.compile(
+    r"^(?:国务院|国家|中国|中华人民共和国|最高人民)[\u4e00-\u9fff]{0,20}$|"
+    r"^[\u4e00-\u9fff]{1,12}(?:部|总局|总署)$"
+)
+
+
+def resolve_agency(
+    raw: str, *, source: str, context: Counter[str], text: str = ""
+) -> Agency | None:
+    """Turn an agency string from a title, signature or sentence into an official name.
+
+    A place-relative form (区城市管理局, 市人社局, 省教育厅) is completed from a fuller
+    mention in the text (重庆市涪陵区城市管理局) or from the most mentioned unit of
+    that level; a bare place (静海区, 留下街道) becomes its government (静海区人民政府).
+    """
+    raw = re.sub(r"\s+", "", raw).strip("“”\"'《》:,")
+    raw = re.sub(r"^(?:中共|关于)", "", raw)
+    if len(raw) < 2:
+        return None
+    place, used = places.parse_place_prefix(raw, context=context)
+    rest = raw[used:]
+    if place is None:
+        relative = re.match(r"^(省|自治区|市|区|县|旗|镇|乡|街道)(?=[\u4e00-\u9fff])", raw)
+        if relative:
+            rest = raw[relative.end():]
+            full = _find_full_form(rest, text, context=context)
+            if full is not None:
+                return full
+            level = {"省": "province", "自治区": "province", "市": "city", "区": "county",
+                     "县": "county", "旗": "county"}.get(relative.group(1))
+            place = places.dominant(context, level) if level else None
+            if place is None:
+                return None
+            if level == "county" and not place.name.endswith(relative.group(1)):
+                return None
+        elif _NATIONAL.match(expand_agency(raw)):
+            return Agency(expand_agency(raw), None, "national", source)
+        else:
+            return None
+    if not rest or rest in ("人民政府", "政府"):
+        rest = "街道办事处" if place.level == "town" and place.name.endswith("街道") else "人民政府"
+    elif place.level == "town" and place.name.endswith("街道") and rest == "办事处":
+        rest = "街道办事处"
+    name = place.canonical + expand_agency(rest)
+    # 街道街道办事处 happens when the place already ends in 街道.
+    name = name.replace("街道街道办事处", "街道办事处")
+    return Agency(name, place, _admin_level(place, rest), source)
+
+
+def _find_full_form(rest: str, text: str, *, context: Counter[str]) -> Agency | None:
+    if not text or not rest:
+        return None
+    expanded = expand_agency(rest)
+    for form in dict.fromkeys((rest, expanded, shorten_agency(expanded))):
+        for m in re.finditer(re.escape(form), text):
+            window = text[max(0, m.start() - 16) : m.start()]
+            # Try every start of the window, longest first, for a place chain that ends
+            # exactly where the agency name begins.
+            for k in range(len(window)):
+                candidate = window[k:]
+                place, used = places.parse_place_prefix(candidate + form, context=context)
+                if place is not None and used == len(candidate) and place.level != "town":
+                    name = place.canonical + expanded
+                    return Agency(name, place, _admin_level(place, expanded), "body")
+    return None
+
+
+def _admin_level(place: places.Place, rest: str) -> str:
+    if place.level == "town":
+        return "street"
+    if place.level == "county":
+        return "district"
+    if place.level == "city":
+        return "province" if place.name in places.MUNICIPALITIES else "city"
+    return "province"
+
+
+# --- titles ------------------------------------------------------------------------
+
+_TITLE_WORDS = re.compile(r"法治政府|依法行政|法治建设|法治.{0,6}报告")
+_REPORT_WORD = re.compile(r"报告|情况|总结|工作")
+
+
+def find_title(page: Page) -> str | None:
+    """The report title from the header lines; a title split over two lines is joined."""
+    header = [line for _, line in page.header if not is_doc_number(line)]
+    candidates: list[str] = []
+    for k, line in enumerate(header):
+        if _TITLE_WORDS.search(line) and _REPORT_WORD.search(line) and len(line) <= 80:
+            previous = header[k - 1] if k else ""
+            if (line.startswith("关于") and previous and not _TITLE_WORDS.search(previous)
+                    and len(previous) <= 40 and not re.search(r"[,。;:]", previous)):
+                line = previous + line
+            candidates.append(line)
+    if not candidates:
+        return None
+    # Pages repeat the title (page title, article title); the most complete one wins.
+    return max(candidates, key=lambda t: (len(t.replace(" ", "")), -candidates.index(t)))
+
+
+def title_agency(title: str) -> str | None:
+    """The agency part of a title: 广州市卫生健康委关于2024年度… -> 广州市卫生健康委."""
+    t = title.replace(" ", "")
+    m = re.search(r"(关于)?(\d{4}|[〇○零一二三四五六七八九]{4})年", t)
+    head = t[: m.start()] if m else ""
+    if not head:
+        # 2020年静海区法治政府建设情况报告: the agency follows the year.
+        m2 = re.match(r"^(?:\d{4}|[〇○零一二三四五六七八九]{4})年度?(.+?)(?:关于)?(?:推进)?"
+                      r"(?:法治政府|依法行政|法治建设)", t)
+        head = m2.group(1) if m2 else ""
+    if not head:
+        m3 = re.match(r"^(.+?)(?:关于)?(?:推进)?(?:法治政府|依法行政|法治建设)", t)
+        head = m3.group(1) if m3 else ""
+    head = re.sub(r"^关于|关于$", "", head)
+    if re.search(r"\d|年|[〇○]", head):
+        return None
+    return head or None
+
+
+def find_year(title: str | None, body: list[str], headings: list[str]) -> tuple[int | None, str]:
+    """The year a report covers, with its source (title or body); (None, "") if not stated."""
+    if title:
+        m = re.search(_YEAR + r"\s*年", title.replace(" ", ""))
+        if m:
+            return _cn_number(m.group(1)), "title"
+    text = "\n".join(body[:3])
+    patterns = [
+        r"现将[^。]{0,30}?" + _YEAR + r"\s*年度?[^。]{0,12}(?:法治政府|依法行政|法治建设)",
+        r"^" + _YEAR + r"\s*年(?:度|以来)?\s*[,,]",
+        r"^(?:根据|按照)[^。]{0,80}?。?" + _YEAR + r"\s*年(?:度|以来)?\s*[,,]",
+    ]
+    for pattern in patterns:
+        m = re.search(pattern, text, flags=re.M)
+        if m:
+            return _cn_number(m.group(1)), "body"
+    for heading in headings[:3]:
+        m = re.search(r"^[一二三四五六七八九十]+\s*[、.]\s*(?:上一?年度?)?" + _YEAR + r"\s*年", heading)
+        if m:
+            return _cn_number(m.group(1)), "body"
+    for line in body[:12]:
+        m = re.match(r"^" + _YEAR + r"\s*年(?:度)?\s*[,,]", line)
+        if m:
+            return _cn_number(m.group(1)), "body"
+    return None, ""
+
+
+_DATE_KEYS = ("发布日期", "发布时间", "日期", "时间", "更新时间", "更新日期", "成文日期",
+              "发文日期", "印发日期", "公文生成日期", "生成日期")
+
+
+def find_published(facts: dict[str, str], body: list[str]) -> tuple[str | None, str]:
+    """The publication date: the page's 发布日期/时间 line wins, else the signature date."""
+    for key in _DATE_KEYS:
+        if facts.get(key):
+            iso = parse_date(facts[key])
+            if iso:
+                return iso, "page"
+    for line in reversed(body[-6:]):
+        if is_signature_date(line):
+            return parse_date(line), "signature"
+    return None, ""
+
+
+def find_signature(body: list[str]) -> str | None:
+    """The signing agency above the closing date, e.g. 长治市城市管理局."""
+    tail = body[-4:]
+    for k in range(len(tail) - 1, -1, -1):
+        if is_signature_date(tail[k]):
+            for line in reversed(tail[:k]):
+                if (len(line) <= 40 and not re.search(r"[,。;:]", line)
+                        and re.search(_AGENCY_SUFFIX + r"$|" + _PLACE_TAIL + r"$", line)):
+                    return line
+            return None
+    return None
+
+
+_OPENING_SUBJECT = re.compile(
+    r"^(?:" + _YEAR + r"\s*年(?:度|以来)?\s*[,,]?\s*)?(?:在[^。]{2,40}?(?:下|指导下|领导下)\s*[,,]\s*)?"
+    r"(?P<agency>[\u4e00-\u9fff()]{2,40}?(?:" + _AGENCY_SUFFIX + r"|" + _PLACE_TAIL + r"))"
+    r"(?:党组|党委|党工委)?(?:坚持|深入|认真|紧紧|始终|全面|围绕|按照|以|在|把|持续|聚焦|立足|"
+    r"紧扣|牢牢|着力|扎实|积极|不断|高度|严格|贯彻|落实|全力|继续|大力|坚决|切实)"
+)
+_REPORT_SUBJECT = re.compile(
+    r"现将(?P<agency>[\u4e00-\u9fff]{2,30}?(?:" + _AGENCY_SUFFIX + r"|" + _PLACE_TAIL + r"))"
+    r"(?:" + _YEAR + r"\s*年)"
+)
+
+
+def body_agencies(body: list[str]) -> list[str]:
+    """Agency strings stated by the opening sentences (2022年,司法部坚持…; 现将市人社局2021年…)."""
+    found = []
+    for line in body[:4]:
+        for sentence in re.split(r"(?<=[。;])", line):
+            m = _OPENING_SUBJECT.match(sentence.strip())
+            if m and not m.group("agency").startswith(("我", "全")):
+                found.append(m.group("agency"))
+        m = _REPORT_SUBJECT.search(line)
+        if m and not m.group("agency").startswith(("我", "全")):
+            found.append(m.group("agency"))
+    return found
+
+
+_SELF = {"局": "局", "厅": "厅", "委": "委", "办": "办", "署": "署", "部": "部"}
+_STEM_STOP = re.compile(r"[关于的在对与是将为了和及并由从向]")
+
+
+def self_reference_agency(text: str, *, context: Counter[str]) -> Agency | None:
+    """The agency a report calls 我局/我厅/我委, from its most frequent full-name mention.
+
+    A report that never names itself in its title or opening sentence usually names itself
+    inside document titles (《红寺堡区综合执法局重大执法决定法制审核制度》).
+    """
+    refs = Counter(m.group(1) for m in re.finditer(r"我(局|厅|委|办|署|部)", text))
+    if not refs:
+        return None
+    suffix = _SELF[refs.most_common(1)[0][0]]
+    votes: Counter[str] = Counter()
+    found: dict[str, Agency] = {}
+    for m in re.finditer(r"(?=([\u4e00-\u9fff]{2,30}))", text):
+        window = m.group(1)
+        place, used = places.parse_place_prefix(window, context=context)
+        if place is None or place.level == "town":
+            continue
+        stem = re.match(r"^([\u4e00-\u9fff]{1,12}?)" + suffix, window[used:])
+        if not stem or _STEM_STOP.search(stem.group(1)) or places.lookup(stem.group(1)[:3]):
+            continue
+        dept = expand_agency(stem.group(0))
+        name = place.canonical + dept
+        votes[name] += 1
+        found[name] = Agency(name, place, _admin_level(place, dept), "body")
+    if not votes:
+        return None
+    ranked = votes.most_common()
+    if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
+        return None
+    return found[ranked[0][0]]
+
+
+@dataclass
+class Metadata:
+    """Inferred metadata of one report; ``*_source`` name where each value came from."""
+
+    title: str | None = None
+    agency: str | None = None
+    agency_stated: str | None = None
+    agency_source: str = ""
+    admin_level: str | None = None
+    admin_level_source: str = ""
+    province: str | None = None
+    city: str | None = None
+    district: str | None = None
+    adcode: str | None = None
+    place_source: str = ""
+    year: int | None = None
+    year_source: str = ""
+    published: str | None = None
+    published_source: str = ""
+    doc_number: str | None = None
+    page_source: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def infer_metadata(page: Page, *, headings: list[str] | None = None) -> Metadata:
+    """Infer every metadata field of one report from its page.
+
+    Returns
+    -------
+    Metadata
+        Fields that cannot be inferred stay None, with a note saying so.
+    """
+    body = [line for _, line in page.body]
+    facts = page.chrome.facts
+    text = "\n".join(body)
+    context = places.count_place_mentions(text + "\n" + "\n".join(line for _, line in page.header))
+    meta = Metadata(title=find_title(page))
+    meta.page_source = facts.get("来源") or facts.get("文章来源") or facts.get("信息来源") or None
+    number = facts.get("发文字号") or facts.get("备注/文号") or facts.get("文号")
+    header_numbers = [line for _, line in page.header if is_doc_number(line)]
+    meta.doc_number = number or (header_numbers[0] if header_numbers else None)
+
+    candidates: list[tuple[str, str]] = []
+    if meta.title and (head := title_agency(meta.title)):
+        candidates.append((head, "title"))
+    if sig := find_signature(body):
+        candidates.append((sig, "signature"))
+    if facts.get("发布机构"):
+        candidates.append((facts["发布机构"], "page"))
+    candidates += [(a, "body") for a in body_agencies(body)]
+    meta.agency_stated = candidates[0][0] if candidates else None
+    resolved = [a for raw, src in candidates
+                if (a := resolve_agency(raw, source=src, context=context, text=text))]
+    if not resolved and (mentioned := self_reference_agency(text, context=context)):
+        resolved.append(mentioned)
+    agency = _best_agency(resolved)
+    if agency:
+        meta.agency, meta.agency_source = agency.name, agency.source
+        meta.admin_level, meta.admin_level_source = agency.level, agency.source
+        if agency.place is not None:
+            _set_place(meta, agency.place, "place lookup")
+    else:
+        meta.notes.append("agency not stated in the text" if not meta.agency_stated else
+                          f"agency {meta.agency_stated} could not be resolved to a place")
+        relative = re.match(r"^(省|自治区|市|区|县|旗|镇|乡|街道)", meta.agency_stated or "")
+        if relative:
+            meta.admin_level = {"省": "province", "自治区": "province", "市": "city",
+                                "区": "district", "县": "district", "旗": "district"}.get(
+                relative.group(1), "street")
+            meta.admin_level_source = candidates[0][1]
+        fallback = places.dominant(context, "city") or places.dominant(context, "province")
+        if fallback is not None:
+            _set_place(meta, fallback, "body")
+            meta.notes.append(f"place from the most mentioned unit ({fallback.name})")
+
+    meta.year, meta.year_source = find_year(meta.title, body, headings or [])
+    meta.published, meta.published_source = find_published(facts, body)
+    if meta.year is None:
+        meta.notes.append("year covered not stated")
+    if meta.published is None:
+        meta.notes.append("publication date not stated")
+    if meta.year is not None and meta.published and int(meta.published[:4]) < meta.year:
+        meta.notes.append(f"published {meta.published} before the end of the year covered")
+    return meta
+
+
+def _best_agency(resolved: list[Agency]) -> Agency | None:
+    if not resolved:
+        return None
+    # A name that resolves to a deeper place is more specific: 滨海新区人民政府杭州道街道办事处
+    # in a signature beats the page's 杭州道 label; between equals, the earlier source wins.
+    depth = {"town": 4, "county": 3, "city": 2, "province": 1}
+
+    def key(a: Agency) -> tuple[int, int]:
+        d = depth.get(a.place.level, 0) if a.place else 0
+        return (d, -resolved.index(a))
+
+    best = resolved[0]
+    for a in resolved[1:]:
+        # Keep the first (title) unless a later one names the same agency more fully.
+        if a.name == best.name:
+            continue
+        if a.name.endswith(best.name) or (best.place and a.place and key(a) > key(best)
+                                           and best.name[-3:] == a.name[-3:]):
+            best = a
+    return best
+
+
+def _set_place(meta: Metadata, place: places.Place, source: str) -> None:
+    meta.province = place.province
+    meta.city = place.city
+    meta.district = place.county
+    meta.adcode = place.adcode
+    meta.place_source = source

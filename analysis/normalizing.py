@@ -1,0 +1,215 @@
+"""Normalize report text: unify character widths and whitespace, and separate page chrome from body.
+
+A report copied or crawled from a government site carries the site's chrome: breadcrumbs
+(当前位置…), a metadata block (发布日期/来源/字号…), share widgets (扫一扫…, 分享), a
+download link (附件下载) and footer link blocks. The functions here keep every body line
+and move the chrome's facts into a dictionary, so nothing is lost and nothing is guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# Full-width ASCII variants (U+FF01-U+FF5E) fold to ASCII; CJK punctuation (、。《》“”…—)
+# has no ASCII twin and stays, so the result is one consistent convention.
+_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
+_WIDTH.update({0x3000: 0x20, 0xFFE5: 0xA5})
+# Every kind of space a web page uses (nbsp, en/em spaces, zero-width) becomes one space.
+_SPACES = re.compile(r"[\s\u00a0\u1680\u2000-\u200b\u202f\u205f\u2060\ufeff]+")
+
+
+def normalize_line(line: str) -> str:
+    """Fold full-width ASCII to half-width, collapse whitespace and strip the line.
+
+    Examples
+    --------
+    >>> normalize_line("\u3000\u3000（一）完善机制，统筹建设。")
+    '(一)完善机制,统筹建设。'
+    """
+    return _SPACES.sub(" ", line.translate(_WIDTH)).strip()
+
+
+def normalize_lines(text: str) -> list[str]:
+    """Split raw text into normalized lines, keeping empty lines as ``""``."""
+    return [normalize_line(line) for line in re.split(r"\r\n|\r|\n|\u2028|\u2029", text)]
+
+
+# --- page chrome --------------------------------------------------------------------
+
+# Keys of the metadata blocks that sites put above the article; the value follows a colon
+# (发布日期: 2024-03-26) or the key is bracketed ([ 发布日期 ] 2025-01-16).
+META_KEYS = (
+    "发布日期", "发布时间", "成文日期", "公文生成日期", "生成日期", "更新时间", "更新日期",
+    "印发日期", "发文日期", "日期", "时间", "发布机构", "发文机关", "文章来源", "信息来源",
+    "来源", "作者", "责任编辑", "编辑", "字号", "点击率", "点击数", "点击量", "浏览次数",
+    "浏览量", "阅读次数", "访问次数", "索引号", "发文字号", "备注/文号", "文号", "主题分类",
+    "体裁分类", "信息分类", "组配分类", "有效性", "文种", "主题词", "关键词", "所属机构",
+    "公开方式", "公开范围", "公开时限", "服务对象", "发布人", "有效期", "废止日期",
+)
+_KEY_SPACED = r"(?:" + "|".join(
+    r"\s*".join(re.escape(ch) for ch in k) for k in sorted(META_KEYS, key=len, reverse=True)
+) + r")"
+_META_START = re.compile(r"^[-•·*\s]*(?:\[\s*(?P<bkey>" + _KEY_SPACED + r")\s*\]|(?P<key>"
+                         + _KEY_SPACED + r")\s*[::])")
+_META_ANY = re.compile(r"(?:\[\s*(?P<bkey>" + _KEY_SPACED + r")\s*\]|(?P<key>" + _KEY_SPACED
+                       + r")\s*[::])")
+
+_CHROME_LINE = [
+    (re.compile(r"^(?:您)?(?:当前|现在|所在)(?:的)?位置|^当前页面|^所在位置"), "breadcrumb"),
+    (re.compile(r"^\S{0,12}(?:\s*[>›»]\s*\S{1,20}){2,}$"), "breadcrumb"),
+    (re.compile(r"^今天是"), "date banner"),
+    (re.compile(r"扫一扫|在手机(?:上)?打开|手机扫码|扫描二维码|用手机扫|微信扫"), "share widget"),
+    (re.compile(r"^[•·\-\s]*分享(?:到)?\s*[::]?\s*$|^分享到"), "share widget"),
+    (re.compile(r"^附件下载\s*[::]?$|^相关附件\s*[::]?$"), "download link"),
+    (re.compile(r"^(?:【\s*)?(?:打印(?:本页|此页)?|关闭(?:窗口|本页)?|收藏|纠错|返回顶部|"
+                r"语音播报|朗读|加入收藏|我要纠错)(?:\s*】)?(?:\s*[【\[]?\s*(?:打印|关闭|收藏|"
+                r"纠错|返回顶部)\s*[】\]]?)*$"), "page tool"),
+    (re.compile(r"^字号\s*[::]?\s*(?:[大中小]\s*){0,3}$|^【?\s*字体\s*[::]?.*[大中小]\s*】?$"),
+     "page tool"),
+    (re.compile(r"^(?:上一篇|下一篇|上一条|下一条)\s*[::]"), "page navigation"),
+    (re.compile(r"版权所有|主办单位\s*[::]|承办单位\s*[::]|技术支持\s*[::]|ICP\s*备|公网安备|"
+                r"网站标识码|网站地图|联系我们|政府网站找错|无障碍浏览|适老化|关于本站|"
+                r"网站声明|隐私声明"), "footer"),
+    (re.compile(r"^\S.*(?:\s*\|\s*\S[^|]*){2,}$"), "link bar"),
+    (re.compile(r"^(?:重点链接|友情链接|相关链接|相关文章|相关阅读|相关新闻|热点推荐|"
+                r"政务新媒体|专题专栏)\s*[::]?$"), "footer"),
+    (re.compile(r"^[\u4e00-\u9fff、·]{2,20}(?:网站|政府网|门户网|政务网|网站群)$"), "footer"),
+]
+
+
+@dataclass
+class Chrome:
+    """Facts taken from page chrome, and the lines removed with the reason for each."""
+
+    facts: dict[str, str] = field(default_factory=dict)
+    removed: list[tuple[int, str, str]] = field(default_factory=list)
+
+
+def parse_meta_line(line: str) -> dict[str, str] | None:
+    """Parse a metadata line such as ``来源 :海沧城管局 时间:2024-03-11 11:05``.
+
+    Returns
+    -------
+    dict or None
+        Key -> value (empty values kept as ""), or None when the line is not a metadata line.
+    """
+    if not _META_START.match(line):
+        return None
+    matches = list(_META_ANY.finditer(line))
+    facts: dict[str, str] = {}
+    for i, m in enumerate(matches):
+        key = re.sub(r"\s+", "", m.group("bkey") or m.group("key"))
+        stop = matches[i + 1].start() if i + 1 < len(matches) else len(line)
+        value = line[m.end() : stop].strip(" -•·|")
+        facts.setdefault(key, value)
+    # A metadata line is short; a prose sentence that starts with 时间: is not chrome.
+    values = "".join(facts.values())
+    if len(values) > 80 or re.search(r"[。;]", values):
+        return None
+    return facts
+
+
+def classify_chrome(line: str) -> str | None:
+    """Name the kind of page chrome a normalized line is, or None for a body line."""
+    if not line:
+        return None
+    if parse_meta_line(line) is not None:
+        return "metadata"
+    for pattern, kind in _CHROME_LINE:
+        if pattern.search(line):
+            return kind
+    return None
+
+
+# --- where the body starts and ends ------------------------------------------------
+
+HEADING_1 = re.compile(r"^(?:[一二三四五六七八九十]{1,3}\s*[、.．]|第[一二三四五六七八九十]{1,3}(?:部分|章)"
+                       r"|[IVX]{1,4}\s*[、.])")
+HEADING_2 = re.compile(r"^[(（]\s*[一二三四五六七八九十]{1,3}\s*[)）]")
+_DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,12}[〔\[【(（]\s*\d{4}\s*[〕\]】)）]\s*\d{1,4}\s*号$")
+_ADDRESSEE = re.compile(r"^[^。;,]{0,4}[\u4e00-\u9fff、,]{2,60}"
+                        r"(?:委员会|委|政府|人大常委会|领导|同志|办公室|局|办|处)[::]$")
+_PROSE = re.compile(r"[,。;:、]")
+
+
+def is_body_start(line: str) -> bool:
+    """Whether a header-region line already belongs to the report body."""
+    if not line or classify_chrome(line):
+        return False
+    if HEADING_1.match(line) or HEADING_2.match(line):
+        return True
+    if _ADDRESSEE.match(line):
+        return True
+    if re.match(r"^\d{4}\s*年(?:度|以来)?\s*[,,]", line):
+        return True
+    return len(line) >= 40 and bool(_PROSE.search(line))
+
+
+@dataclass
+class Page:
+    """A report split into header, body and chrome.
+
+    ``body`` and ``header`` hold ``(raw_line_number, text)`` pairs, 0-based, so every body
+    line can be traced back to the raw file.
+    """
+
+    header: list[tuple[int, str]]
+    body: list[tuple[int, str]]
+    chrome: Chrome
+
+
+def split_page(lines: list[str]) -> Page:
+    """Separate normalized lines into header, body and chrome.
+
+    The header is everything before the first body-like line (title, metadata block,
+    breadcrumbs, document number, channel labels). The footer is the run of chrome
+    lines at the end (download links, share widgets, link blocks). Chrome lines met
+    inside the body (a metadata or share line) are removed too; every removal is
+    recorded with its reason.
+
+    Returns
+    -------
+    Page
+    """
+    chrome = Chrome()
+    numbered = [(i, line) for i, line in enumerate(lines) if line]
+    start = next((k for k, (_, line) in enumerate(numbered) if is_body_start(line)), None)
+    if start is None:
+        start = len(numbered)
+    header: list[tuple[int, str]] = []
+    for i, line in numbered[:start]:
+        kind = classify_chrome(line)
+        if kind == "metadata":
+            for key, value in (parse_meta_line(line) or {}).items():
+                chrome.facts.setdefault(key, value)
+        if kind:
+            chrome.removed.append((i, line, kind))
+        else:
+            header.append((i, line))
+    end = len(numbered)
+    while end > start:
+        i, line = numbered[end - 1]
+        kind = classify_chrome(line)
+        if not kind:
+            break
+        chrome.removed.append((i, line, kind))
+        end -= 1
+    body: list[tuple[int, str]] = []
+    for i, line in numbered[start:end]:
+        kind = classify_chrome(line)
+        if kind in {"metadata", "breadcrumb", "share widget", "download link", "page tool",
+                    "date banner"}:
+            if kind == "metadata":
+                for key, value in (parse_meta_line(line) or {}).items():
+                    chrome.facts.setdefault(key, value)
+            chrome.removed.append((i, line, kind))
+            continue
+        body.append((i, line))
+    chrome.removed.sort()
+    return Page(header=header, body=body, chrome=chrome)
+
+
+def is_doc_number(line: str) -> bool:
+    """Whether a line is a document number such as 将镛委〔2025〕5号."""
+    return bool(_DOC_NUMBER.match(line))

@@ -1,0 +1,23 @@
+"""Every path the project uses, computed from this file's location.
+
+nbval runs each notebook from its own folder, so nothing may depend on the
+working directory: notebooks, tests and the CLI all import these constants.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PACKAGE_DIR: Path = Path(__file__).resolve().parent
+ROOT: Path = PACKAGE_DIR.parent
+RESOURCES: Path = PACKAGE_DIR / "resources"
+SEEDS: Path = ROOT / "seeds"
+NOTEBOOKS: Path = ROOT / "notebooks"
+FIGURES: Path = ROOT / "figures"
+TESTS: Path = ROOT / "tests"
+# Derived data that can always be rebuilt; git ignores it.
+CACHE: Path = Path(os.environ.get("FZZF_CACHE", ROOT / ".cache"))
+# Development material outside the repo: present on CI and developer machines, absent in a user's clone.
+SHARED: Path = ROOT.parent / "shared"
+DEV_OPENINGS: Path = SHARED / "dev-openings"

@@ -1,0 +1,276 @@
+"""Chinese administrative divisions: find places in text and resolve agency names to them.
+
+The gazetteer is jionlp's ``china_location.txt`` (province, city, county with national
+adcodes, plus townships and street offices), read straight from the installed package's
+data folder: importing jionlp itself prints to stdout and costs seconds, which would
+leak into notebook outputs.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import re
+import zipfile
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+LEVELS = ("province", "city", "county", "town")
+MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
+# jionlp groups county-level units that sit directly under a province under a placeholder city.
+_PLACEHOLDER_CITY = "省直辖行政区划"
+
+
+@dataclass(frozen=True)
+class Place:
+    """One administrative unit of the gazetteer."""
+
+    name: str
+    level: str
+    adcode: str | None
+    province: str
+    city: str | None
+    county: str | None = None
+    town: str | None = None
+
+    @property
+    def canonical(self) -> str:
+        """The name as an agency title states it, e.g. 厦门市海沧区 but 将乐县."""
+        if self.level == "province":
+            return self.name
+        if self.level == "city":
+            return self.name
+        if self.level == "county":
+            # A district (区) is named with its city because district names repeat across
+            # the country; counties and county-level cities are named alone.
+            if self.name.endswith("区") and self.city:
+                return self.city + self.name
+            return self.name
+        parent = Place(self.county or "", "county", None, self.province, self.city)
+        return (parent.canonical if self.county else "") + self.name
+
+
+def _gazetteer_file() -> Path:
+    spec = importlib.util.find_spec("jionlp")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError(
+            "jionlp is not installed: it provides the administrative-division data "
+            "(run `make test` or `pip install -e .` to install the project's dependencies)"
+        )
+    return Path(next(iter(spec.submodule_search_locations))) / "dictionary" / "china_location.zip"
+
+
+@lru_cache(maxsize=1)
+def load_gazetteer() -> tuple[Place, ...]:
+    """Read every province, city, county and township of the gazetteer.
+
+    Returns
+    -------
+    tuple of Place
+        Villages (the fifth level of the file) are skipped.
+    """
+    with zipfile.ZipFile(_gazetteer_file()) as zf:
+        raw = zf.read("china_location.txt").decode("utf-8")
+    places: list[Place] = []
+    province = city = county = None
+    province_code = city_code = county_code = None
+    for line in io.StringIO(raw):
+        depth = len(line) - len(line.lstrip("\t"))
+        if depth > 3:
+            continue
+        fields = line.strip("\n").lstrip("\t").split("\t")
+        name = fields[0].strip()
+        code = fields[1].strip() if len(fields) > 1 and fields[1].strip() else None
+        if depth == 0:
+            province, province_code, city, county = name, code, None, None
+            places.append(Place(name, "province", code, name, None))
+        elif depth == 1:
+            city, city_code, county = name, code, None
+            if name != _PLACEHOLDER_CITY and name != province:
+                places.append(Place(name, "city", code, province, name))
+            elif name == province:
+                # A municipality is its own city: keep the city level so its districts resolve.
+                city = name
+        elif depth == 2:
+            county, county_code = name, code
+            real_city = None if city == _PLACEHOLDER_CITY else city
+            places.append(Place(name, "county", code, province, real_city, name))
+        else:
+            real_city = None if city == _PLACEHOLDER_CITY else city
+            places.append(Place(name, "town", county_code, province, real_city, county, name))
+    del province_code, city_code
+    return tuple(places)
+
+
+@lru_cache(maxsize=1)
+def _index() -> dict[str, tuple[Place, ...]]:
+    index: dict[str, list[Place]] = {}
+    for place in load_gazetteer():
+        index.setdefault(place.name, []).append(place)
+        # Short forms people write: 江苏 for 江苏省, 长治 for 长治市, 留下 is too ambiguous
+        # for towns, so towns are matched by full name only.
+        if place.level in ("province", "city"):
+            short = _short_form(place.name)
+            if short != place.name and len(short) >= 2:
+                index.setdefault(short, []).append(place)
+    return {k: tuple(v) for k, v in index.items()}
+
+
+_SHORT_SUFFIX = re.compile(
+    r"(维吾尔自治区|壮族自治区|回族自治区|特别行政区|自治区|自治州|地区|省|市|盟)$"
+)
+
+
+def _short_form(name: str) -> str:
+    return _SHORT_SUFFIX.sub("", name) or name
+
+
+_MAX_NAME = 16
+
+
+def lookup(name: str) -> tuple[Place, ...]:
+    """Every gazetteer unit with this exact name (full or, for provinces and cities, short)."""
+    return _index().get(name, ())
+
+
+def _is_under(child: Place, parent: Place) -> bool:
+    if parent.level == "province":
+        return child.province == parent.province and child is not parent
+    if parent.level == "city":
+        return child.city == parent.name and child.level in ("county", "town")
+    if parent.level == "county":
+        return (
+            child.level == "town"
+            and child.county == parent.name
+            and child.province == parent.province
+            and child.city == parent.city
+        )
+    return False
+
+
+# Words that may stand between two place names in an agency's name:
+# 滨海新区人民政府杭州道街道办事处, 中共将乐县委员会.
+_CONNECTORS = ("人民政府", "政府")
+
+
+def parse_place_prefix(
+    name: str, *, context: Counter[str] | None = None
+) -> tuple[Place | None, int]:
+    """Resolve the chain of place names at the start of an agency name.
+
+    Parameters
+    ----------
+    name : str
+        An agency name such as 厦门市海沧区城市管理局 or 滨海新区人民政府杭州道街道办事处.
+    context : Counter, optional
+        Counts of place names mentioned in the report, used to break ties between
+        units that share a name (鼓楼区 exists in four cities).
+
+    Returns
+    -------
+    (Place or None, int)
+        The most specific unit of a consistent chain, and how many characters of
+        ``name`` the chain (with connectors such as 人民政府 between places) covers.
+    """
+    chain: list[tuple[Place, ...]] = []
+    pos = 0
+    consumed = 0
+    while pos < len(name):
+        match = None
+        for size in range(min(_MAX_NAME, len(name) - pos), 1, -1):
+            candidates = lookup(name[pos : pos + size])
+            if candidates:
+                match = (size, candidates)
+                break
+        if match is None:
+            connector = next((c for c in _CONNECTORS if name.startswith(c, pos)), None)
+            if connector and chain:
+                pos += len(connector)
+                continue
+            break
+        size, candidates = match
+        if chain:
+            previous = chain[-1]
+            fitting = tuple(c for c in candidates if any(_is_under(c, p) for p in previous))
+            if not fitting:
+                break
+            chain[-1] = tuple(p for p in previous if any(_is_under(c, p) for c in fitting))
+            candidates = fitting
+        chain.append(candidates)
+        pos += size
+        consumed = pos
+    if not chain:
+        return None, 0
+    return _choose(chain[-1], context), consumed
+
+
+def _choose(candidates: tuple[Place, ...], context: Counter[str] | None) -> Place | None:
+    # The same unit can be listed twice (a municipality as province and as its own city).
+    unique = {(c.level, c.province, c.city, c.county, c.name): c for c in candidates}
+    options = sorted(unique.values(), key=lambda p: LEVELS.index(p.level))
+    if len({(p.province, p.city, p.county, p.name) for p in options}) == 1:
+        return options[0]
+    if context:
+
+        def support(p: Place) -> int:
+            return sum(context.get(n, 0) for n in (p.province, p.city, p.county) if n)
+
+        scored = sorted(options, key=support, reverse=True)
+        if support(scored[0]) > support(scored[1]):
+            return scored[0]
+    return None
+
+
+def count_place_mentions(text: str) -> Counter[str]:
+    """Count full names of provinces, cities and counties (and province short forms) in text.
+
+    Returns
+    -------
+    Counter
+        Full unit name -> number of mentions; a short form counts for its full name.
+    """
+    counts: Counter[str] = Counter()
+    i = 0
+    n = len(text)
+    while i < n:
+        hit = None
+        for size in range(min(_MAX_NAME, n - i), 1, -1):
+            candidates = lookup(text[i : i + size])
+            if candidates:
+                levels = {c.level for c in candidates}
+                full = any(c.name == text[i : i + size] for c in candidates)
+                # Short city forms (长治) and town names are too ambiguous to count alone.
+                if full and levels & {"province", "city", "county"} or (
+                    not full and "province" in levels
+                ):
+                    hit = (size, candidates)
+                    break
+        if hit is None:
+            i += 1
+            continue
+        size, candidates = hit
+        names = {c.name for c in candidates if c.level != "town"}
+        for name in names:
+            counts[name] += 1
+        i += size
+    return counts
+
+
+def dominant(counts: Counter[str], level: str) -> Place | None:
+    """The most mentioned unit of one level, if it is mentioned more than any other."""
+    ranked = []
+    for name, k in counts.items():
+        units = [p for p in lookup(name) if p.level == level and p.name == name]
+        if level == "city":
+            # A municipality acts as a city when a text says 市X局.
+            units += [p for p in lookup(name) if p.level == "province" and name in MUNICIPALITIES]
+        if units:
+            ranked.append((k, name, units[0]))
+    if not ranked:
+        return None
+    ranked.sort(key=lambda r: (-r[0], r[1]))
+    if len(ranked) > 1 and ranked[0][0] == ranked[1][0]:
+        return None
+    return ranked[0][2]

@@ -1,0 +1,133 @@
+"""Metadata inference: hand-made cases and the twelve dev openings with hand-checked truth."""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+
+import pandas as pd
+import pytest
+
+from analysis import load_corpus
+from analysis.metadata import (
+    expand_agency,
+    find_title,
+    parse_date,
+    resolve_agency,
+    shorten_agency,
+    title_agency,
+)
+from analysis.normalizing import normalize_lines, split_page
+
+# Openings whose text does not state a field that truth.tsv records (its note column or a
+# read of the opening says so): inference must leave these NA rather than guess.
+NOT_IN_TEXT = {
+    ("014_shaoxing_sthjj_2023.txt", "agency"),  # says only 我局
+    ("014_shaoxing_sthjj_2023.txt", "admin_level"),
+    ("036_jiangsu_jyt_2024.txt", "agency"),  # 省教育厅; no province is named
+    ("036_jiangsu_jyt_2024.txt", "province"),
+    ("049_nanan_cgj_2024.txt", "agency"),  # 区城市管理局; no place is named
+    ("049_nanan_cgj_2024.txt", "province"),
+}
+
+
+def test_dev_openings_match_truth(dev_openings):
+    with (dev_openings / "truth.tsv").open(encoding="utf-8") as fh:
+        truth = list(csv.DictReader(fh, delimiter="\t"))
+    corpus = load_corpus(dev_openings)
+    reports = corpus.reports.set_index("file")
+    wrong = []
+    for row in truth:
+        got = reports.loc[row["file"]]
+        for field in ("agency", "year", "published", "admin_level", "province"):
+            expected = row[field] or None
+            value = None if pd.isna(got[field]) else str(got[field])
+            if (row["file"], field) in NOT_IN_TEXT:
+                if value is not None:
+                    wrong.append((row["file"], field, value, "should be NA"))
+                continue
+            # Province values in truth.tsv are short forms (天津 for 天津市).
+            ok = (value == expected if field != "province"
+                  else (value or "").startswith(expected or "\0") or value == expected)
+            if not ok:
+                wrong.append((row["file"], field, value, expected))
+    assert wrong == []
+    # Openings are cut mid-sentence: each is flagged, and still loaded.
+    files = corpus.files.set_index("file")
+    assert (files["status"] == "loaded").sum() == 12
+    assert files["reason"].str.contains("possibly truncated").sum() == 12
+
+
+def test_stale_banner_date_is_not_publication(dev_openings):
+    corpus = load_corpus([dev_openings / "001_jinghai_qzf_2020.txt"])
+    row = corpus.reports.iloc[0]
+    # 今天是:2019年10月31日 is the site's banner; 更新时间:2021/03/29 is the page date.
+    assert row["published"] == "2021-03-29"
+    assert row["year"] == 2020
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [
+        ("时间:2024-03-11 11:05", "2024-03-11"),
+        ("更新时间:2021/03/29 11:30:01", "2021-03-29"),
+        ("2023年11月20日", "2023-11-20"),
+        ("二〇二四年三月十五日", "2024-03-15"),
+        ("二〇二三年十二月二十七日", "2023-12-27"),
+        ("20231227", "2023-12-27"),
+        ("2023年2月30日", None),
+        ("2021-2025年", None),
+    ],
+)
+def test_parse_date(text, iso):
+    assert parse_date(text) == iso
+
+
+def test_split_title_is_joined():
+    page = split_page(normalize_lines(
+        "首页 > 政务公开 > 法治政府建设\n\n重庆市万州区后山镇人民政府\n\n关于2024年法治政府建设情况的报告\n"
+        "2024年,我镇坚持以习近平新时代中国特色社会主义思想为指导,认真学习贯彻习近平法治思想。"))
+    assert find_title(page) == "重庆市万州区后山镇人民政府关于2024年法治政府建设情况的报告"
+
+
+@pytest.mark.parametrize(
+    ("title", "agency"),
+    [
+        ("厦门市海沧区城市管理局2023年度法治政府建设情况报告", "厦门市海沧区城市管理局"),
+        ("广州市卫生健康委关于2024年度法治政府建设情况的报告", "广州市卫生健康委"),
+        ("2020年静海区法治政府建设情况报告", "静海区"),
+        ("关于2023年度法治政府建设情况的报告", None),
+    ],
+)
+def test_title_agency(title, agency):
+    assert title_agency(title) == agency
+
+
+def test_resolve_agency_forms():
+    none: Counter[str] = Counter()
+    # A bare place is its government; a street office gets 街道办事处.
+    assert resolve_agency("静海区", source="title", context=none).name == "天津市静海区人民政府"
+    assert resolve_agency("留下街道", source="title", context=none).name == (
+        "杭州市西湖区留下街道办事处")
+    # Short forms are expanded; county names stand alone, districts carry their city.
+    assert resolve_agency("广州市卫生健康委", source="title", context=none).name == (
+        "广州市卫生健康委员会")
+    assert resolve_agency("古镛镇人民政府", source="page", context=none).name == "将乐县古镛镇人民政府"
+    # A relative form is completed by the place the text mentions most.
+    agency = resolve_agency("市人社局", source="body", context=Counter({"天津市": 2}))
+    assert (agency.name, agency.level) == ("天津市人力资源和社会保障局", "province")
+    # ...or by a fuller form of the same name in the text.
+    agency = resolve_agency("区城市管理局", source="body", context=none,
+                            text="制定《重庆市涪陵区城市管理局2025年法治政府建设工作要点》")
+    assert agency.name == "重庆市涪陵区城市管理局"
+    # Without either, nothing is guessed.
+    assert resolve_agency("区城市管理局", source="body", context=none) is None
+    assert resolve_agency("司法部", source="body", context=none).level == "national"
+
+
+def test_abbreviations_round_trip():
+    assert expand_agency("长治市城管局") == "长治市城市管理局"
+    assert shorten_agency("长治市城市管理局") == "长治市城管局"
+    # 综合执法局 is an official name in many counties: shortened to, never expanded from.
+    assert expand_agency("红寺堡区综合执法局") == "红寺堡区综合执法局"
+    assert shorten_agency("某县综合行政执法局") == "某县综合执法局"

@@ -1,0 +1,83 @@
+"""Headings, levels, parts, and sentence spans on hand-made reports."""
+
+from __future__ import annotations
+
+import pytest
+
+from analysis.segmenting import classify_part, detect_level, segment_body, split_sentences
+
+
+@pytest.mark.parametrize(
+    ("heading", "part"),
+    [
+        ("一、2023年主要工作", "measures"),
+        ("一、上一年度推进法治政府建设的主要举措和成效", "measures"),
+        ("二、存在的困难和问题", "shortcomings"),
+        ("三、上一年度党政主要负责人履行推进法治建设第一责任人职责的情况", "leadership"),
+        ("四、2024年推进法治工作计划", "plans"),
+        ("三、2025年工作思路", "plans"),
+        ("三、存在的不足和下一步打算", "shortcomings"),  # merged: the first named part wins
+        ("其他需要报告的重要事项", "other"),
+        ("一、深入践行习近平法治思想", None),  # a theme heading names no part
+    ],
+)
+def test_classify_part(heading, part):
+    assert classify_part(heading) == part
+
+
+@pytest.mark.parametrize(
+    ("line", "level"),
+    [("一、主要举措", 1), ("(二)完善机制", 2), ("1.城市综合执法工作:", 3), ("3、社会治安", 3),
+     ("一是夯实党建抓总之基。", 3), ("(1)加强学习", 4), ("①加强学习", 4),
+     ("2023年,我局坚持", None), ("2023.5完成", None)],
+)
+def test_detect_level(line, level):
+    assert detect_level(line) == level
+
+
+def test_segment_body_hierarchy_and_parts():
+    lines = [
+        "2023年,我局坚持以习近平法治思想为指导。",
+        "一、深入践行习近平法治思想",
+        "(一)加强学习。一是全面部署。二是定期学习。",
+        "一是夯实党建抓总之基。局党组将法治建设列为一把手工程。",
+        "二、存在的问题",
+        "普法方式方法不够创新。",
+        "三、下一步工作计划",
+        "(一)抓创新。",
+    ]
+    sections, owner = segment_body(lines)
+    got = [(s.section_id, s.parent_id, s.level, s.heading, s.part) for s in sections]
+    assert got == [
+        ("s000", None, 0, "", "preamble"),
+        ("s001", None, 1, "一、深入践行习近平法治思想", "measures"),  # a theme before any other part
+        ("s002", "s001", 2, "(一)加强学习", "measures"),
+        ("s003", "s002", 3, "一是夯实党建抓总之基", "measures"),
+        ("s004", None, 1, "二、存在的问题", "shortcomings"),
+        ("s005", None, 1, "三、下一步工作计划", "plans"),
+        ("s006", "s005", 2, "(一)抓创新", "plans"),
+    ]
+    assert owner == ["s000", "s001", "s002", "s003", "s004", "s004", "s005", "s006"]
+
+
+def test_repeated_top_number_is_demoted():
+    # 留下街道 numbers its sub-items 一、 again under 一、; they are sub-items of the first.
+    lines = ["一、2022年法治政府建设主要措施", "一、强化领导责任,夯实法治政府建设基础",
+             "街道党工委高度重视法治政府建设工作。", "二、深化依法行政,提升治理水平",
+             "街道推进依法决策。", "二、存在的问题和不足", "问题一。"]
+    sections, _ = segment_body(lines)
+    assert [(s.level, s.part) for s in sections] == [
+        (1, "measures"), (2, "measures"), (2, "measures"), (1, "shortcomings")]
+
+
+def test_unnumbered_part_heading():
+    lines = ["一、主要举措和成效", "做了很多工作。", "其他需要报告的重要事项", "下一步,我局将坚持依法行政。"]
+    sections, _ = segment_body(lines)
+    assert [(s.level, s.heading, s.part) for s in sections] == [
+        (1, "一、主要举措和成效", "measures"), (1, "其他需要报告的重要事项", "other")]
+
+
+def test_split_sentences_spans():
+    text = "一是全面部署。二是定期学习;三是“年终问效。”结尾"
+    spans = split_sentences(text)
+    assert [text[a:b] for a, b in spans] == ["一是全面部署。", "二是定期学习;", "三是“年终问效。”", "结尾"]
