@@ -21,7 +21,12 @@ class UnreadableFile(ValueError):
 
 @dataclass
 class Document:
-    """The text of one input file, before normalization."""
+    """The text of one input file, before normalization.
+
+    ``meta`` holds what the file itself says beyond its text: ``url`` (canonical URL),
+    ``page_title``, and page facts under the keys the normalizer uses for metadata lines
+    (发布日期, 来源, 发布机构…), which inference treats like a printed metadata block.
+    """
 
     text: str
     format: str

@@ -143,6 +143,11 @@ def parse_report(doc: Document, *, file: str, sha256: str) -> dict:
     """
     lines = normalize_lines(doc.text)
     page = split_page(lines)
+    # Facts a format reader took from the file itself (an HTML <meta> publication date,
+    # a DOCX core property) count as page facts, after the ones printed on the page.
+    for key, value in doc.meta.items():
+        if key not in ("url", "page_title") and value:
+            page.chrome.facts.setdefault(key, value)
     body = [line for _, line in page.body]
     cjk = sum(len(re.findall(r"[\u4e00-\u9fff]", line)) for line in body)
     if cjk < _MIN_BODY_CJK:
@@ -194,6 +199,7 @@ def parse_report(doc: Document, *, file: str, sha256: str) -> dict:
         "year": meta.year, "year_source": meta.year_source,
         "published": meta.published, "published_source": meta.published_source,
         "doc_number": meta.doc_number, "page_source": meta.page_source,
+        "source_url": doc.meta.get("url"), "page_title": doc.meta.get("page_title"),
         "n_chars": len(text), "n_paragraphs": len(body), "n_sections": len(sections),
         "truncated": any(w.startswith("possibly truncated") for w in warnings),
         "text": text,
@@ -271,7 +277,7 @@ REPORT_COLUMNS = [
     "doc_id", "file", "sha256", "format", "encoding", "title", "agency", "agency_short",
     "label", "agency_stated", "agency_source", "admin_level", "admin_level_source", "province",
     "city", "district", "adcode", "place_source", "year", "year_source", "published",
-    "published_source", "doc_number", "page_source", "n_chars", "n_paragraphs", "n_sections",
+    "published_source", "doc_number", "page_source", "source_url", "page_title", "n_chars", "n_paragraphs", "n_sections",
     "truncated", "text",
 ]
 SECTION_COLUMNS = ["doc_id", "section_id", "parent_id", "level", "heading", "part", "start",
