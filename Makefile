@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
 # Regenerate every figure (and the executed notebooks) from seeds/, or from REPORTS into OUT.
@@ -31,7 +31,7 @@ tables: $(STAMP)
 	$(PY) -m analysis build $(or $(REPORTS),seeds) --out $(or $(OUT),build/tables)
 
 test: $(STAMP)
-	$(PY) -m pytest
+	$(PY) -m pytest --nbval --nbval-sanitize-with notebooks/sanitize.cfg tests notebooks
 
 lint: $(STAMP)
 	$(PY) -m ruff check analysis tests benchmarks

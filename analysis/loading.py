@@ -424,3 +424,22 @@ def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
         if out[column].dtype == object:
             out[column] = out[column].astype("string")
     return out.reset_index(drop=True)
+
+
+def add_report_columns(
+    frame: pd.DataFrame,
+    reports: pd.DataFrame,
+    *,
+    columns: Sequence[str] = ("label", "agency_short", "admin_level", "province", "year"),
+) -> pd.DataFrame:
+    """Append report-level columns (label, year, admin level…) to any table with ``doc_id``.
+
+    Returns
+    -------
+    DataFrame
+        A copy of ``frame`` with ``columns`` from ``reports`` joined on ``doc_id``; columns
+        already in ``frame`` are not duplicated.
+    """
+    wanted = [c for c in columns if c not in frame.columns]
+    return frame.merge(reports[["doc_id", *wanted]], on="doc_id", how="left",
+                       validate="many_to_one")
