@@ -14,19 +14,26 @@ def build(reports: Path, out: Path, *, manifest: Path | None = None,
           progress: bool | None = None) -> dict[str, int]:
     """Load a folder of reports and write its tables.
 
-    Writes ``reports``, ``sections``, ``paragraphs`` and ``sentences`` as Parquet, plus
-    ``reports.csv`` (without the text) and ``files.csv`` (one row per input file).
+    Writes ``reports``, ``sections``, ``paragraphs``, ``sentences``, ``tokens`` and
+    ``indicators`` as Parquet, plus ``reports.csv`` (without the text) and ``files.csv``
+    (one row per input file).
 
     Returns
     -------
     dict
         Number of files by status.
     """
+    from analysis.indicators import load_indicators
+    from analysis.tokenizing import load_tokens
+
     corpus = load_corpus(reports, manifest=manifest, progress=progress)
     out.mkdir(parents=True, exist_ok=True)
     for name, table in corpus.tables().items():
         if name != "files":
             table.to_parquet(out / f"{name}.parquet", index=False)
+    load_tokens(corpus.sentences).to_parquet(out / "tokens.parquet", index=False)
+    load_indicators(corpus.reports, sentences=corpus.sentences,
+                    sections=corpus.sections).to_parquet(out / "indicators.parquet", index=False)
     corpus.reports.drop(columns=["text"]).to_csv(out / "reports.csv", index=False)
     corpus.files.to_csv(out / "files.csv", index=False)
     return corpus.files["status"].value_counts().sort_index().to_dict()

@@ -13,6 +13,7 @@ import io
 import re
 import zipfile
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -274,3 +275,32 @@ def dominant(counts: Counter[str], level: str) -> Place | None:
     if len(ranked) > 1 and ranked[0][0] == ranked[1][0]:
         return None
     return ranked[0][2]
+
+
+def list_place_terms(terms: Iterable[str]) -> list[str]:
+    """The terms that are place names, e.g. to leave them out of a keyness ranking.
+
+    Full names of every unit, short forms of provinces and cities (江门), and short forms of
+    districts, counties and street offices (海沧, 红寺堡, 杭州道).
+
+    Returns
+    -------
+    list of str
+        Sorted, without duplicates.
+    """
+    found = set()
+    for term in set(terms):
+        if not isinstance(term, str) or len(term) < 2:
+            continue
+        if lookup(term):
+            found.add(term)
+            continue
+        # Short forms of districts, counties and street offices (海沧, 红寺堡, 杭州道): common
+        # words that are also such short forms (和平, 城关) are the price of catching them.
+        if any(p.level == "county" for p in lookup(term + "区") + lookup(term + "县")):
+            found.add(term)
+        # Street short forms are only taken when long and unique: 建设街道 exists in a dozen
+        # cities, but 建设 is a word.
+        elif len(term) >= 3 and len(lookup(term + "街道")) == 1:
+            found.add(term)
+    return sorted(found)

@@ -200,6 +200,7 @@ def messy_folder(tmp_path):
     # The first 1,000 characters of a report, cut mid-sentence.
     (folder / "partial.txt").write_text(seed[:1000], encoding="utf-8")
     (folder / "report.docx").write_bytes(b"PK\x03\x04 not really a docx")
+    (folder / "budget.xlsx").write_bytes(b"PK\x03\x04 a spreadsheet")
     (folder / "manifest.csv").write_text(
         (SEEDS / "manifest.csv").read_text(encoding="utf-8")
         + "gone.txt,某某局,city,,,,2023,,a row whose file does not exist\n", encoding="utf-8")
@@ -219,7 +220,9 @@ def test_bad_files_are_listed_with_reasons(messy_folder):
     assert files.loc["copy_of_000.txt", "status"] == "duplicate"
     assert files.loc["copy_of_000.txt", "reason"] == "same report text as 000_a366b11c6bb12e59.txt"
     assert files.loc["report.docx", "status"] == "skipped"
-    assert "unsupported format .docx" in files.loc["report.docx", "reason"]
+    assert files.loc["report.docx", "reason"].startswith("damaged DOCX file")
+    assert files.loc["budget.xlsx", "status"] == "skipped"
+    assert "unsupported format .xlsx" in files.loc["budget.xlsx", "reason"]
     gbk = files.loc["jiangmen_gbk.txt"]
     assert gbk["status"] == "loaded" and "GB18030" in gbk["reason"]
     assert "no manifest row" in gbk["reason"]
@@ -269,13 +272,26 @@ def test_cli_build_writes_tables(tmp_path):
                              str(out)], capture_output=True, text=True, cwd=ROOT, check=True)
     assert "5 loaded" in result.stderr
     for name in ("reports.parquet", "sections.parquet", "paragraphs.parquet",
-                 "sentences.parquet", "reports.csv", "files.csv"):
+                 "sentences.parquet", "tokens.parquet", "indicators.parquet", "reports.csv",
+                 "files.csv"):
         assert (out / name).is_file(), name
     files = pd.read_csv(out / "files.csv")
     assert list(files.columns[:3]) == ["file", "status", "reason"]
     assert (files["status"] == "loaded").sum() == 5
     reports = pd.read_parquet(out / "reports.parquet")
     assert set(reports["agency"]) == {v["agency"] for v in EXPECTED.values()}
+    tokens = pd.read_parquet(out / "tokens.parquet")
+    assert set(tokens["doc_id"]) == set(reports["doc_id"])
+    # 习近平法治思想 is one token (the policy lexicon) wherever the seeds mention it, or part
+    # of a 《…》 title token (《习近平法治思想学习辅导》), which is kept whole.
+    whole = (tokens["token"] == "习近平法治思想").sum()
+    in_titles = tokens.loc[tokens["kind"] == "title", "token"].str.count("习近平法治思想").sum()
+    assert whole + in_titles == sum(t.count("习近平法治思想") for t in reports["text"])
+    assert whole >= 20
+    indicators = pd.read_parquet(out / "indicators.parquet")
+    changzhi = reports.loc[reports["file"] == "004_f91691d480d248cc.txt", "doc_id"].item()
+    spans = indicators.loc[indicators["doc_id"] == changzhi, "span"].tolist()
+    assert "814起" in spans
 
 
 def test_seeds_are_unchanged_copies():

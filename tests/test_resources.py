@@ -1,0 +1,153 @@
+"""Tests for the tokenizer's resource files: lexicon, stopwords, filler, themes."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import pytest
+
+from analysis import paths, tokenizing
+from analysis.tokenizing import TokenizerConfig, tokenize_text
+
+LEXICON = tokenizing.load_lexicon()
+STOPWORDS = tokenizing.load_stopwords()
+FILLER = tokenizing.load_filler()
+THEMES = tokenizing.load_themes()
+README = (paths.RESOURCES / "README.md").read_text(encoding="utf-8")
+
+# Entries that stock jieba keeps whole with the HMM on but splits with it off (pitfall 3).
+HMM_ONLY = {"放管服", "述法"}
+
+
+@pytest.fixture(scope="module")
+def stock():
+    """A private stock jieba tokenizer: the global jieba.dt is never touched."""
+    import jieba
+
+    tokenizer = jieba.Tokenizer()
+    logger = logging.getLogger("jieba")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        tokenizer.initialize()
+    finally:
+        logger.setLevel(level)
+    return tokenizer
+
+
+# --- lexicon --------------------------------------------------------------------------------
+
+
+def test_lexicon_size_and_columns():
+    assert len(LEXICON) >= 200
+    assert list(LEXICON.columns) == ["term", "freq", "pos", "source"]
+    assert LEXICON["term"].is_unique
+    assert (LEXICON["source"] != "").all()
+
+
+@pytest.mark.parametrize("term", LEXICON["term"].tolist())
+def test_lexicon_entry_is_split_by_stock_jieba_and_kept_by_us(term, stock):
+    if term in HMM_ONLY:
+        assert stock.lcut(term) == [term]
+        assert len(stock.lcut(term, HMM=False)) > 1
+    else:
+        assert len(stock.lcut(term)) > 1, f"stock jieba already keeps {term} whole"
+    assert tokenize_text(term) == [term]
+    assert tokenize_text(term, config=TokenizerConfig(backend="jieba")) == [term]
+
+
+def test_lexicon_sources_are_documented():
+    for source in sorted(set(LEXICON["source"])):
+        assert f"`{source}`" in README, f"source code {source} is not explained in README.md"
+
+
+def test_lexicon_is_written_in_normalized_form():
+    # Normalized text has half-width ASCII: a full-width ＋ or （ in an entry would never match.
+    assert not [t for t in LEXICON["term"] if re.search("[\uff01-\uff5e]", t)]
+
+
+def test_load_lexicon_reports_bad_rows(tmp_path):
+    path = tmp_path / "lexicon.tsv"
+    path.write_text("term\tsource\n营商环境\ta\n营商环境\tb\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="line 3: term '营商环境' repeats line 2"):
+        tokenizing.load_lexicon(path)
+    path.write_text("term\tfreq\tsource\n营商环境\t0\ta\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="not a positive integer"):
+        tokenizing.load_lexicon(path)
+    path.write_text("word\tsource\n营商环境\ta\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"lacks column\(s\) \['term'\]"):
+        tokenizing.load_lexicon(path)
+    path.write_text("term\tsource\n营商 环境\ta\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="whitespace"):
+        tokenizing.load_lexicon(path)
+
+
+def test_explicit_frequency_is_read(tmp_path):
+    path = tmp_path / "lexicon.tsv"
+    path.write_text("# comment\nterm\tfreq\tsource\n营商环境\t500\ta\n首违不罚\t\tb\n",
+                    encoding="utf-8")
+    lexicon = tokenizing.load_lexicon(path)
+    assert lexicon["term"].tolist() == ["营商环境", "首违不罚"]
+    assert lexicon["freq"].tolist()[0] == 500
+    assert lexicon["freq"].isna().tolist() == [False, True]
+
+
+# --- stopwords and filler -------------------------------------------------------------------
+
+
+def _entries(name: str) -> list[str]:
+    lines = (paths.RESOURCES / name).read_text(encoding="utf-8").splitlines()
+    return [line for line in lines if line and not line.startswith("#")]
+
+
+@pytest.mark.parametrize("name", ["stopwords.txt", "filler.txt"])
+def test_word_list_file_is_clean(name):
+    entries = _entries(name)
+    assert entries
+    assert len(entries) == len(set(entries)), "duplicates"
+    assert all(entry == entry.strip() and " " not in entry for entry in entries)
+    assert (paths.RESOURCES / name).read_text(encoding="utf-8").endswith("\n")
+
+
+def test_stopwords_keep_content_words_out():
+    for word in ("加强", "规定", "开展", "要求", "全面", "推进", "通过", "区"):
+        assert word not in STOPWORDS
+    for word in ("的", "了", "和", "关于", "我局", "件"):
+        assert word in STOPWORDS
+
+
+def test_lists_are_disjoint():
+    assert not STOPWORDS & FILLER
+    assert not STOPWORDS & set(LEXICON["term"])
+    assert not STOPWORDS & set(THEMES["term"])
+    assert not FILLER & set(THEMES["term"])
+
+
+@pytest.mark.parametrize("word", sorted(FILLER))
+def test_filler_word_is_one_token(word):
+    assert tokenize_text(word) == [word]
+
+
+# --- themes ---------------------------------------------------------------------------------
+
+
+def test_themes_cover_the_nine_themes():
+    assert list(THEMES.columns) == ["term", "theme"]
+    assert set(THEMES["theme"]) == set(tokenizing.THEMES)
+    assert THEMES["term"].is_unique
+    assert THEMES.groupby("theme").size().min() >= 10
+    for theme in tokenizing.THEMES:
+        assert f"`{theme}`" in README
+
+
+@pytest.mark.parametrize("term", THEMES["term"].tolist())
+def test_theme_term_is_one_token(term):
+    assert tokenize_text(term) == [term]
+
+
+def test_load_themes_rejects_unknown_theme(tmp_path):
+    path = tmp_path / "themes.tsv"
+    path.write_text("term\ttheme\n营商环境\tbusiness\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="unknown theme 'business'"):
+        tokenizing.load_themes(path)
