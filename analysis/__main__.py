@@ -6,37 +6,22 @@ import argparse
 import sys
 from pathlib import Path
 
-from analysis.loading import load_corpus
 from analysis.paths import SEEDS
 
 
 def build(reports: Path, out: Path, *, manifest: Path | None = None,
-          progress: bool | None = None) -> dict[str, int]:
-    """Load a folder of reports and write its tables.
+          progress: bool | None = None, workers: int | None = None,
+          full: bool = False) -> dict[str, int]:
+    """Build (or rebuild incrementally) the tables of a folder of reports into ``out``.
 
-    Writes ``reports``, ``sections``, ``paragraphs``, ``sentences``, ``tokens`` and
-    ``indicators`` as Parquet, plus ``reports.csv`` (without the text) and ``files.csv``
-    (one row per input file).
-
-    Returns
-    -------
-    dict
-        Number of files by status.
+    See :func:`analysis.building.build_corpus` for the layout. Returns the number of input
+    files by status.
     """
-    from analysis.indicators import load_indicators
-    from analysis.tokenizing import load_tokens
+    from analysis.building import build_corpus
 
-    corpus = load_corpus(reports, manifest=manifest, progress=progress)
-    out.mkdir(parents=True, exist_ok=True)
-    for name, table in corpus.tables().items():
-        if name != "files":
-            table.to_parquet(out / f"{name}.parquet", index=False)
-    load_tokens(corpus.sentences).to_parquet(out / "tokens.parquet", index=False)
-    load_indicators(corpus.reports, sentences=corpus.sentences,
-                    sections=corpus.sections).to_parquet(out / "indicators.parquet", index=False)
-    corpus.reports.drop(columns=["text"]).to_csv(out / "reports.csv", index=False)
-    corpus.files.to_csv(out / "files.csv", index=False)
-    return corpus.files["status"].value_counts().sort_index().to_dict()
+    summary = build_corpus(reports, out, manifest=manifest, progress=progress,
+                           workers=workers, full=full)
+    return summary.status
 
 
 def run_notebooks(*, reports: Path | None = None, out: Path | None = None,
@@ -97,6 +82,10 @@ def main(argv: list[str] | None = None) -> int:
                          help="curated metadata CSV (default: REPORTS/manifest.csv if present)")
     p_build.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                          help="show a progress bar (default: only for more than 50 files)")
+    p_build.add_argument("--workers", type=int, default=None,
+                         help="worker processes (default: number of CPUs; 1 is serial)")
+    p_build.add_argument("--full", action="store_true",
+                         help="ignore the previous build's state and rebuild everything")
     p_fig = sub.add_parser("figures", help="execute the notebooks and regenerate figures")
     p_fig.add_argument("--reports", type=Path, default=None,
                        help="run the notebooks on this folder instead of seeds/")
@@ -112,7 +101,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "build":
         if not args.reports.exists():
             parser.error(f"{args.reports}: no such folder")
-        counts = build(args.reports, args.out, manifest=args.manifest, progress=args.progress)
+        counts = build(args.reports, args.out, manifest=args.manifest, progress=args.progress,
+                       workers=args.workers, full=args.full)
         summary = ", ".join(f"{n} {status}" for status, n in counts.items())
         print(f"{args.reports}: {summary}; tables written to {args.out}", file=sys.stderr)
     return 0

@@ -34,11 +34,11 @@ import contextlib
 import io
 import math
 import re
-from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
+import numpy as np
 import pandas as pd
 
 from analysis import paths
@@ -923,14 +923,21 @@ def _assign_measures(text: str, quantities: list[_Quantity]) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
+@cache
+def _category_rules() -> tuple[tuple[str, bool, re.Pattern[str]], ...]:
+    # Compiled once: categorising runs for every quantity of every report.
+    return tuple((row.category, row.field == "unit_std", re.compile(row.pattern))
+                 for row in _categories_cached().itertuples(index=False))
+
+
 def _categorise(context: str, measure: str, unit_std: str) -> str:
     haystack = f"{context} {measure}"
-    for row in _categories_cached().itertuples(index=False):
-        if row.field == "unit_std":
-            if re.fullmatch(row.pattern, unit_std):
-                return row.category
-        elif re.search(row.pattern, haystack):
-            return row.category
+    for category, on_unit, pattern in _category_rules():
+        if on_unit:
+            if pattern.fullmatch(unit_std):
+                return category
+        elif pattern.search(haystack):
+            return category
     return "other"
 
 
@@ -968,6 +975,12 @@ def _mark_breakdowns(text: str, quantities: list[_Quantity]) -> None:
 # ---------------------------------------------------------------------------------------------
 # Public API
 # ---------------------------------------------------------------------------------------------
+
+
+_DTYPES = {"measure": "str", "category": "str", "value": "float64", "unit": "str",
+           "value_std": "float64", "unit_std": "str", "approx": "bool", "low": "float64",
+           "high": "float64", "span": "str", "start": "int64", "end": "int64",
+           "breakdown": "bool"}
 
 
 def _empty_indicators() -> pd.DataFrame:
@@ -1020,12 +1033,19 @@ def extract_indicators(text: str) -> pd.DataFrame:
     """
     if not isinstance(text, str):
         raise TypeError(f"extract_indicators expects one report text (str), got {type(text)!r}")
+    rows = _extract_rows(text)
+    if not rows:
+        return _empty_indicators()
+    return pd.DataFrame(rows, columns=INDICATOR_COLUMNS).astype(_DTYPES)
+
+
+def _extract_rows(text: str) -> list[dict]:
     quantities = _candidates(text)
     if not quantities:
-        return _empty_indicators()
+        return []
     _assign_measures(text, quantities)
     _mark_breakdowns(text, quantities)
-    rows = [
+    return [
         {
             "measure": q.measure,
             "category": _categorise(q.context, q.measure, q.unit_std),
@@ -1043,7 +1063,6 @@ def extract_indicators(text: str) -> pd.DataFrame:
         }
         for q in quantities
     ]
-    return pd.DataFrame(rows, columns=INDICATOR_COLUMNS).astype(_empty_indicators().dtypes)
 
 
 def _require(frame: pd.DataFrame, name: str, columns: list[str]) -> None:
@@ -1101,38 +1120,41 @@ def load_indicators(
     if sections is not None:
         _require(sections, "sections", ["doc_id", "section_id", "part"])
 
-    frames = []
+    rows = []
     for doc_id, text in sorted(zip(reports["doc_id"].astype(str), reports["text"], strict=True)):
         if not isinstance(text, str):
             raise ValueError(f"report {doc_id!r} has no text")
-        found = extract_indicators(text)
-        found.insert(0, "doc_id", doc_id)
-        frames.append(found)
+        rows += [{"doc_id": doc_id, **row} for row in _extract_rows(text)]
     columns = ["doc_id", "section_id", "part", "sent_id", *INDICATOR_COLUMNS]
-    if frames:
-        table = pd.concat(frames, ignore_index=True)
+    if rows:
+        table = pd.DataFrame(rows, columns=["doc_id", *INDICATOR_COLUMNS]).astype(
+            {"doc_id": "str", **_DTYPES})
     else:
         table = _empty_indicators()
         table.insert(0, "doc_id", pd.Series([], dtype="str"))
 
-    section_ids: list = [pd.NA] * len(table)
-    sent_ids: list = [pd.NA] * len(table)
+    section_ids = np.full(len(table), None, dtype=object)
+    sent_ids = np.full(len(table), -1, dtype="int64")
     if sentences is not None and len(table):
-        by_doc = {
-            str(doc): group.sort_values("start")
-            for doc, group in sentences.groupby(sentences["doc_id"].astype(str), sort=True)
-        }
-        for row, (doc_id, start) in enumerate(zip(table["doc_id"], table["start"], strict=True)):
-            group = by_doc.get(doc_id)
-            if group is None:
+        # Each indicator lies in the sentence whose [start, end) holds its start: one sorted
+        # search per report instead of a lookup per row.
+        ordered = sentences.assign(doc_id=sentences["doc_id"].astype(str)).sort_values(
+            ["doc_id", "start"], kind="stable")
+        doc_rows = table.groupby("doc_id", sort=False).indices
+        for doc_id, group in ordered.groupby("doc_id", sort=False):
+            where = doc_rows.get(doc_id)
+            if where is None:
                 continue
             starts = group["start"].to_numpy()
-            k = bisect_right(starts, start) - 1
-            if k >= 0 and start < group["end"].iloc[k]:
-                section_ids[row] = group["section_id"].iloc[k]
-                sent_ids[row] = group["sent_id"].iloc[k]
+            ends = group["end"].to_numpy()
+            spans = table["start"].to_numpy()[where]
+            k = np.searchsorted(starts, spans, side="right") - 1
+            inside = (k >= 0) & (spans < ends[np.clip(k, 0, None)])
+            section_ids[where[inside]] = group["section_id"].astype(str).to_numpy()[k[inside]]
+            sent_ids[where[inside]] = group["sent_id"].to_numpy()[k[inside]]
     table["section_id"] = pd.Series(section_ids, dtype=object).astype("str")
-    table["sent_id"] = pd.Series(sent_ids, dtype="Int64")
+    table["sent_id"] = pd.array(np.where(sent_ids >= 0, sent_ids, 0), dtype="Int64")
+    table.loc[sent_ids < 0, "sent_id"] = pd.NA
     table["part"] = pd.Series([pd.NA] * len(table), dtype="str")
     if sections is not None and len(table):
         parts = sections.assign(

@@ -328,19 +328,29 @@ def load_corpus(
 
         iterator = tqdm(paths, desc="reports", unit="file", file=sys.stderr)
 
-    results = []
-    for path in iterator:
-        name = relative(path)
-        if any(part.startswith(".") for part in Path(name).parts):
-            results.append((name, None, "hidden file", None))
-            continue
-        try:
-            results.append((name, load_report(path, file=name), None, None))
-        except UnreadableFile as exc:
-            results.append((name, None, str(exc), None))
-        except OSError as exc:
-            results.append((name, None, f"cannot read file: {exc.strerror or exc}", None))
+    results = [read_input(path, relative(path)) for path in iterator]
     return assemble_corpus(results, manifest=manifest_rows)
+
+
+def read_input(path: Path, name: str) -> tuple[str, dict | None, str | None, None]:
+    """Read one input file for :func:`assemble_corpus`; never raises.
+
+    Returns
+    -------
+    (name, parsed or None, reason or None, None)
+        ``parsed`` as from :func:`load_report`, or the reason the file was skipped. An
+        unexpected error while parsing is a reason too, so one bad file never stops a load.
+    """
+    if any(part.startswith(".") for part in Path(name).parts):
+        return (name, None, "hidden file", None)
+    try:
+        return (name, load_report(path, file=name), None, None)
+    except UnreadableFile as exc:
+        return (name, None, str(exc), None)
+    except OSError as exc:
+        return (name, None, f"cannot read file: {exc.strerror or exc}", None)
+    except Exception as exc:  # noqa: BLE001 - reported in files.csv, never raised
+        return (name, None, f"failed to parse: {type(exc).__name__}: {exc}", None)
 
 
 def assemble_corpus(results: list, *, manifest: pd.DataFrame | None = None) -> Corpus:
@@ -388,22 +398,38 @@ def assemble_corpus(results: list, *, manifest: pd.DataFrame | None = None) -> C
     for report in reports:
         if not report.get("agency_short") or pd.isna(report.get("agency_short")):
             report["agency_short"] = _short_label(report)
-    labels = pd.Series([r["agency_short"] for r in reports], dtype="object")
-    repeated = set(labels[labels.duplicated(keep=False)])
-    for report in reports:
-        label = report["agency_short"]
-        if label in repeated and pd.notna(report.get("year")):
-            label = f"{label} {report['year']}"
-        report["label"] = label
 
     reports_df = pd.DataFrame(reports, columns=REPORT_COLUMNS)
     reports_df["year"] = pd.array(reports_df["year"].tolist(), dtype="Int64")
+    reports_df = add_labels(reports_df)
     sections_df = pd.DataFrame(sections, columns=SECTION_COLUMNS)
     paragraphs_df = pd.DataFrame(paragraphs, columns=PARAGRAPH_COLUMNS)
     sentences_df = pd.DataFrame(sentences, columns=SENTENCE_COLUMNS)
     files_df = pd.DataFrame(files, columns=FILE_COLUMNS)
     return Corpus(_tidy(reports_df), _tidy(sections_df), _tidy(paragraphs_df),
                   _tidy(sentences_df), _tidy(files_df))
+
+
+def add_labels(reports: pd.DataFrame) -> pd.DataFrame:
+    """Set ``label``, a plot label unique within the corpus.
+
+    It is ``agency_short``; where two reports share it, the year is added (长治市城管局 2023),
+    and where that is still shared, the file name.
+
+    Returns
+    -------
+    DataFrame
+        A copy of ``reports`` with the ``label`` column set.
+    """
+    out = reports.copy()
+    label = out["agency_short"].astype("object")
+    shared = label.duplicated(keep=False)
+    with_year = label + " " + out["year"].astype("string").fillna("").astype("object")
+    label = label.where(~shared, with_year.str.strip())
+    shared = label.duplicated(keep=False)
+    with_file = label + " (" + out["file"].astype("object").map(lambda f: Path(f).stem) + ")"
+    out["label"] = label.where(~shared, with_file)
+    return out
 
 
 def _resolved_by_manifest(warning: str, report: dict) -> bool:

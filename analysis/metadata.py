@@ -349,8 +349,9 @@ def self_reference_agency(text: str, *, context: Counter[str]) -> Agency | None:
     suffix = _SELF[refs.most_common(1)[0][0]]
     votes: Counter[str] = Counter()
     found: dict[str, Agency] = {}
-    for m in re.finditer(r"(?=([\u4e00-\u9fff]{2,30}))", text):
-        window = m.group(1)
+    # Candidate names start where a province, city or county is mentioned.
+    for start, _, _ in places.find_place_mentions(text):
+        window = text[start : start + 30]
         place, used = places.parse_place_prefix(window, context=context)
         if place is None or place.level == "town":
             continue

@@ -271,9 +271,11 @@ def test_cli_build_writes_tables(tmp_path):
     result = subprocess.run([sys.executable, "-m", "analysis", "build", str(SEEDS), "--out",
                              str(out)], capture_output=True, text=True, cwd=ROOT, check=True)
     assert "5 loaded" in result.stderr
+    # Tables are partitioned Parquet datasets (folders of part files); pandas reads each folder.
     for name in ("reports.parquet", "sections.parquet", "paragraphs.parquet",
-                 "sentences.parquet", "tokens.parquet", "indicators.parquet", "reports.csv",
-                 "files.csv"):
+                 "sentences.parquet", "tokens.parquet", "counts.parquet", "indicators.parquet"):
+        assert list((out / name).glob("part-*.parquet")), name
+    for name in ("reports.csv", "files.csv"):
         assert (out / name).is_file(), name
     files = pd.read_csv(out / "files.csv")
     assert list(files.columns[:3]) == ["file", "status", "reason"]

@@ -1,0 +1,108 @@
+"""Benchmark the corpus build at scale, against a naive baseline, in the same run.
+
+For each size N it generates (or reuses) a deterministic corpus with ``make_corpus.py``, then
+measures, each in a fresh process:
+
+- ``ours``: ``python -m analysis build`` from scratch (parallel, streaming to partitioned
+  Parquet): wall time, MB/s, peak RSS summed over the build's processes;
+- ``incremental``: the same build after adding one report;
+- ``baseline``: the naive pipeline: read every file, plain ``jieba.lcut`` serially, one
+  whole-corpus pandas token table, term counts.
+
+    python benchmarks/bench_build.py --sizes 1000 10000
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psutil
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from make_corpus import make_corpus  # noqa: E402
+
+BASELINE = r"""
+import sys, pathlib, jieba, logging, pandas as pd
+jieba.setLogLevel(logging.ERROR)
+rows = []
+for path in sorted(pathlib.Path(sys.argv[1]).glob("*.txt")):
+    text = path.read_text(encoding="utf-8")
+    rows += [(path.name, token) for token in jieba.lcut(text)]
+tokens = pd.DataFrame(rows, columns=["file", "token"])
+counts = tokens.groupby(["file", "token"]).size()
+print(len(tokens), len(counts))
+"""
+
+
+def run(command: list[str], *, env: dict[str, str] | None = None) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) summed over the process and its children."""
+    started = time.perf_counter()
+    process = psutil.Popen(command, env=env, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.PIPE, cwd=ROOT)
+    peak = 0
+    while process.poll() is None:
+        try:
+            tree = [process, *process.children(recursive=True)]
+            peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
+        except psutil.Error:
+            pass
+        time.sleep(0.05)
+    seconds = time.perf_counter() - started
+    if process.returncode != 0:
+        raise RuntimeError(f"{command} failed: {process.stderr.read().decode()[-2000:]}")
+    return seconds, peak / 1e6
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--workdir", type=Path, default=ROOT / "build" / "bench")
+    parser.add_argument("--no-baseline", action="store_true", help="skip the naive baseline")
+    args = parser.parse_args(argv)
+    python = sys.executable
+    print(f"{'N':>6} {'MB':>7} {'method':<12} {'seconds':>8} {'MB/s':>7} {'peak RSS MB':>11}")
+    for n in args.sizes:
+        corpus = args.workdir / f"corpus-{n}"
+        if not corpus.is_dir() or len(list(corpus.glob("*.txt"))) != n:
+            shutil.rmtree(corpus, ignore_errors=True)
+            make_corpus(n, corpus, seed=0)
+        size = sum(p.stat().st_size for p in corpus.glob("*.txt")) / 1e6
+        out = args.workdir / f"out-{n}"
+        shutil.rmtree(out, ignore_errors=True)
+        with tempfile.TemporaryDirectory() as cache:
+            env = {**os.environ, "FZZF_CACHE": cache}
+            build = [python, "-m", "analysis", "build", str(corpus), "--out", str(out),
+                     "--no-progress"]
+            seconds, rss = run([*build, "--full"], env=env)
+            print(f"{n:>6} {size:>7.1f} {'ours':<12} {seconds:>8.1f} {size / seconds:>7.2f} "
+                  f"{rss:>11.0f}", flush=True)
+            extra = corpus / "added_report.txt"
+            make_corpus(1, args.workdir / "one", seed=n + 1)
+            shutil.copy(args.workdir / "one" / "report_00000.txt", extra)
+            try:
+                inc_seconds, inc_rss = run(build, env=env)
+            finally:
+                extra.unlink()
+            print(f"{n:>6} {size:>7.1f} {'incremental':<12} {inc_seconds:>8.1f} {'':>7} "
+                  f"{inc_rss:>11.0f}", flush=True)
+        if not args.no_baseline:
+            base_seconds, base_rss = run([python, "-c", BASELINE, str(corpus)])
+            print(f"{n:>6} {size:>7.1f} {'baseline':<12} {base_seconds:>8.1f} "
+                  f"{size / base_seconds:>7.2f} {base_rss:>11.0f}", flush=True)
+            print(f"{n:>6} ratio: ours is {base_seconds / seconds:.2f}x faster than the baseline; "
+                  f"the baseline's peak RSS is {base_rss / rss:.2f}x ours", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,133 @@
+"""Parallel and incremental builds give the same tables as a serial build from scratch."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis import load_corpus
+from analysis.building import build_corpus, load_tables, read_table
+from analysis.paths import ROOT, SEEDS
+from analysis.tokenizing import TokenizerConfig
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from make_corpus import make_corpus  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    """Twelve generated reports plus the five seeds, their manifest and one bad file."""
+    folder = tmp_path_factory.mktemp("corpus")
+    make_corpus(12, folder, seed=3)
+    for path in SEEDS.glob("*"):
+        shutil.copy(path, folder / path.name)
+    (folder / "empty.txt").write_bytes(b"")
+    return folder
+
+
+def _copy(folder: Path, target: Path) -> Path:
+    shutil.copytree(folder, target)
+    return target
+
+
+def _assert_same(a, b) -> None:
+    for name, table in a.tables().items():
+        other = b.tables()[name]
+        assert list(table.columns) == list(other.columns), name
+        pd.testing.assert_frame_equal(table.reset_index(drop=True), other.reset_index(drop=True),
+                                      check_dtype=False, obj=name)
+
+
+def _tokens(out: Path) -> pd.DataFrame:
+    return read_table(out, "tokens").sort_values(["doc_id", "position"]).reset_index(drop=True)
+
+
+def test_parallel_build_equals_serial_and_in_memory(generated, tmp_path):
+    serial, parallel = tmp_path / "serial", tmp_path / "parallel"
+    build_corpus(generated, serial, workers=1, chunk_size=4)
+    build_corpus(generated, parallel, workers=2, chunk_size=4)
+    _assert_same(load_tables(serial), load_tables(parallel))
+    _assert_same(load_tables(serial), load_corpus(generated))
+    pd.testing.assert_frame_equal(_tokens(serial), _tokens(parallel))
+    # 17 reports and the empty file, in five chunks of at most four files.
+    files = pd.read_csv(serial / "files.csv")
+    assert len(files) == 18 and (files["status"] == "loaded").sum() == 17
+    assert len(list((serial / "tokens.parquet").glob("part-*.parquet"))) == 5
+
+
+def test_incremental_add_change_remove(generated, tmp_path):
+    folder = _copy(generated, tmp_path / "reports")
+    out = tmp_path / "out"
+    first = build_corpus(folder, out, workers=1, chunk_size=4)
+    assert first.full and first.processed == 18
+
+    # Add one report: only it is processed.
+    shutil.copy(folder / "report_00000.txt", tmp_path / "keep.txt")
+    make_corpus(13, tmp_path / "more", seed=3)
+    shutil.copy(tmp_path / "more" / "report_00012.txt", folder / "report_00012.txt")
+    added = build_corpus(folder, out, workers=1, chunk_size=4)
+    assert (added.full, added.processed, added.reused) == (False, 1, 18)
+    _assert_same(load_tables(out), load_corpus(folder))
+
+    # Change one, remove another: the changed one is processed again, the removed one dropped.
+    text = (folder / "report_00003.txt").read_text(encoding="utf-8")
+    (folder / "report_00003.txt").write_text(text.replace("。", "。\n", 1), encoding="utf-8")
+    os.remove(folder / "report_00005.txt")
+    changed = build_corpus(folder, out, workers=1, chunk_size=4)
+    assert (changed.processed, changed.removed) == (1, 1)
+    _assert_same(load_tables(out), load_corpus(folder))
+    fresh = tmp_path / "fresh"
+    build_corpus(folder, fresh, workers=1, chunk_size=4)
+    pd.testing.assert_frame_equal(_tokens(out), _tokens(fresh))
+    pd.testing.assert_frame_equal(
+        read_table(out, "indicators").sort_values(["doc_id", "start"]).reset_index(drop=True),
+        read_table(fresh, "indicators").sort_values(["doc_id", "start"]).reset_index(drop=True))
+
+    # Nothing changed: nothing is processed.
+    again = build_corpus(folder, out, workers=1, chunk_size=4)
+    assert (again.processed, again.removed, again.retokenized_chunks) == (0, 0, 0)
+
+
+def test_duplicate_added_later_in_path_order(generated, tmp_path):
+    folder = _copy(generated, tmp_path / "reports")
+    out = tmp_path / "out"
+    build_corpus(folder, out, workers=1, chunk_size=4)
+    # A copy that sorts before the original: it becomes the kept one, as in load_corpus.
+    shutil.copy(folder / "report_00004.txt", folder / "a_copy.txt")
+    build_corpus(folder, out, workers=1, chunk_size=4)
+    files = pd.read_csv(out / "files.csv").set_index("file")
+    assert files.loc["report_00004.txt", "status"] == "duplicate"
+    assert files.loc["report_00004.txt", "reason"] == "same report text as a_copy.txt"
+    _assert_same(load_tables(out), load_corpus(folder))
+    # Removing the kept copy brings the original back.
+    os.remove(folder / "a_copy.txt")
+    build_corpus(folder, out, workers=1, chunk_size=4)
+    _assert_same(load_tables(out), load_corpus(folder))
+
+
+def test_lexicon_change_retokenizes_without_parsing(generated, tmp_path):
+    out = tmp_path / "out"
+    build_corpus(generated, out, workers=1, chunk_size=6)
+    lexicon = tmp_path / "lexicon.tsv"
+    lexicon.write_text("term\tsource\n城市管理执法\ttest\n", encoding="utf-8")
+    config = TokenizerConfig(lexicon=lexicon)
+    summary = build_corpus(generated, out, workers=1, chunk_size=6, config=config)
+    assert summary.processed == 0 and summary.retokenized_chunks == 3
+    fresh = tmp_path / "fresh"
+    build_corpus(generated, fresh, workers=1, chunk_size=6, config=config)
+    pd.testing.assert_frame_equal(_tokens(out), _tokens(fresh))
+    assert "城市管理执法" in set(_tokens(out)["token"])
+
+
+def test_counts_table_matches_tokens(generated, tmp_path):
+    out = tmp_path / "out"
+    build_corpus(generated, out, workers=1)
+    counts = read_table(out, "counts")
+    tokens = read_table(out, "tokens")
+    by_hand = tokens.groupby(["doc_id", "token"]).size()
+    assert counts.groupby(["doc_id", "token"])["n"].sum().sort_index().equals(by_hand.sort_index())
