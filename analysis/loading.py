@@ -186,8 +186,11 @@ def parse_report(doc: Document, *, file: str, sha256: str) -> dict:
 
     warnings = list(doc.warnings) + meta.notes
     last_line = body[-1]
+    # A report ends with a sentence, a signature, or a signature date (2024年1月 counts too).
+    month_only = re.fullmatch(r"(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年\s*"
+                              r"(?:\d{1,2}|[一二三四五六七八九十]{1,2})\s*月", last_line)
     if not (re.search(r"[。!?;”」』)…]$", last_line) or md.is_signature_date(last_line)
-            or md.find_signature(body + ["2000年1月1日"]) == last_line):
+            or month_only or md.find_signature(body + ["2000年1月1日"]) == last_line):
         warnings.append("possibly truncated: the last line ends mid-sentence")
     report = {
         "doc_id": doc_id, "file": file, "sha256": sha256, "format": doc.format,

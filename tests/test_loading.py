@@ -317,3 +317,18 @@ def test_relative_paths_in_subfolders(tmp_path):
     corpus = load_corpus(tmp_path / "r")
     assert corpus.files["file"].tolist() == ["2023/a.txt"]
     assert Path(corpus.reports["file"][0]) == Path("2023/a.txt")
+
+
+def test_truncation_flag(tmp_path):
+    opening = ("2023年,我局坚持以习近平新时代中国特色社会主义思想为指导,深入学习贯彻习近平法治思想,"
+               "全面推进法治政府建设,各项工作取得新进展。现将有关情况报告如下:\n"
+               "一、主要举措和成效\n局党组高度重视法治政府建设工作,多次召开专题会议研究部署,取得了明显成效。\n")
+    endings = {"sentence.txt": "二、存在的不足\n普法形式不够新颖。",
+               "month.txt": "某某市司法局\n2024年1月",
+               "signature.txt": "某某市司法局\n二〇二四年一月十日",
+               "cut.txt": "二、存在的不足\n普法形式不够新颖,群众参与"}
+    for name, ending in endings.items():
+        (tmp_path / name).write_text(opening + ending, encoding="utf-8")
+    reports = load_corpus(tmp_path).reports.set_index("file")
+    assert reports["truncated"].to_dict() == {"cut.txt": True, "month.txt": False,
+                                              "sentence.txt": False, "signature.txt": False}
