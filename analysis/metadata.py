@@ -338,15 +338,29 @@ _STEM_STOP = re.compile(r"[关于的在对与是将为了和及并由从向]")
 
 
 def self_reference_agency(text: str, *, context: Counter[str]) -> Agency | None:
-    """The agency a report calls 我局/我厅/我委, from its most frequent full-name mention.
+    """The agency a report calls 我局/我厅/我委 (or 我区/我县/我市), from the text's mentions.
 
-    A report that never names itself in its title or opening sentence usually names itself
-    inside document titles (《红寺堡区综合执法局重大执法决定法制审核制度》).
+    A department that never names itself in its title or opening sentence usually names
+    itself inside document titles (《红寺堡区综合执法局重大执法决定法制审核制度》): its most
+    frequent full-name mention wins. A government that writes 我区 is the most mentioned
+    district. Ties give None.
     """
-    refs = Counter(m.group(1) for m in re.finditer(r"我(局|厅|委|办|署|部)", text))
+    refs = Counter(m.group(1) for m in re.finditer(r"我(局|厅|委|办|署|部|区|县|市)(?![委级内直属])",
+                                                   text))
     if not refs:
         return None
-    suffix = _SELF[refs.most_common(1)[0][0]]
+    # A department writes of its city or district too (我市法治建设), so any 我局/我委 wins.
+    departments = Counter({k: n for k, n in refs.items() if k in _SELF})
+    kind = (departments or refs).most_common(1)[0][0]
+    if kind in ("区", "县", "市"):
+        # 我区/我县/我市 is how a government writes of itself: its place is the most
+        # mentioned unit of that kind.
+        level = "city" if kind == "市" else "county"
+        place = places.dominant(context, level)
+        if place is None or not place.name.endswith(kind):
+            return None
+        return Agency(place.canonical + "人民政府", place, _admin_level(place, "人民政府"), "body")
+    suffix = _SELF[kind]
     votes: Counter[str] = Counter()
     found: dict[str, Agency] = {}
     # Candidate names start where a province, city or county is mentioned.

@@ -131,3 +131,26 @@ def test_abbreviations_round_trip():
     # 综合执法局 is an official name in many counties: shortened to, never expanded from.
     assert expand_agency("红寺堡区综合执法局") == "红寺堡区综合执法局"
     assert shorten_agency("某县综合行政执法局") == "某县综合执法局"
+
+
+def test_self_reference_of_a_government(tmp_path):
+    # No title, no signature: the report says 我区 and names 天津市静海区 twice, 天津市 once.
+    text = ("2023年,我区坚持以习近平新时代中国特色社会主义思想为指导,深入学习贯彻习近平法治思想。"
+            "天津市静海区各部门依法履职,我区法治政府建设取得新成效。\n"
+            "一、主要举措和成效\n我区制定《天津市静海区重大行政决策程序规定》,规范重大行政决策,"
+            "全年审查规范性文件12件,取得了明显成效。\n")
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    row = load_corpus(tmp_path).reports.iloc[0]
+    assert (row["agency"], row["agency_source"], row["admin_level"]) == (
+        "天津市静海区人民政府", "body", "district")
+
+
+def test_department_self_reference_wins_over_its_city(tmp_path):
+    # 我市 three times, 我局 once: still a department, named by its full mention.
+    text = ("2023年,我市法治建设持续推进,我局坚持以习近平法治思想为指导,全面推进依法行政。"
+            "我市营商环境不断优化,我市群众满意度提升。\n一、主要举措和成效\n"
+            "制定《长治市城市管理局行政执法公示办法》,全年办理行政处罚案件814起,取得明显成效。"
+            "组织开展全员执法能力提升轮训班,全系统执法队员分期系统学习党的二十大精神和行政处罚法。\n")
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    row = load_corpus(tmp_path).reports.iloc[0]
+    assert (row["agency"], row["admin_level"]) == ("长治市城市管理局", "city")
