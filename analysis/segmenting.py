@@ -24,12 +24,18 @@ _LEVEL_3 = re.compile(r"^(?:\d{1,2}\s*[.、．](?!\d)|[一二三四五六七八�
 _LEVEL_4 = re.compile(r"^(?:[(（]\s*\d{1,2}\s*[)）]|[①-⑳])")
 _CN_NUM = re.compile(r"[一二三四五六七八九十]{1,3}")
 
-_LEADERSHIP = re.compile(r"第一责任人|主要负责人|党政主要负责|一把手|履行.{0,16}职责")
+# Leadership headings name the first-responsible-person duty; a theme heading such as
+# 依法全面履行法定职责 does not.
+_LEADERSHIP = re.compile(r"第一责任人|主要负责人|党政主要负责|一把手|主要领导.{0,10}(?:职责|责任)")
 _PART_PATTERNS = (
-    ("shortcomings", re.compile(r"不足|问题|短板|差距|困难|薄弱|欠缺|挑战")),
+    # 问题 alone is too common in theme headings (聚焦问题整改); it counts next to 存在 or 原因.
+    ("shortcomings", re.compile(r"不足|短板|差距|薄弱|欠缺|挑战|存在.{0,4}问题|问题.{0,3}(?:原因|不足)|"
+                                r"主要问题|困难和问题|问题和困难")),
     ("other", re.compile(r"其他|其它|意见建议|意见和建议|生效裁判|裁判情况")),
-    ("plans", re.compile(r"计划|安排|打算|思路|下一步|下步|明年|展望|今后|工作重点|重点工作|努力方向|"
-                         r"目标任务|\d{4}\s*年度?的?(?:工作)?(?:重点|目标|任务|举措)")),
+    # A plans heading ends with its noun (2024年工作安排) or looks ahead (下一步, 明年);
+    # 落实年度法治建设计划 in the middle of a theme heading is not one.
+    ("plans", re.compile(r"(?:计划|安排|打算|思路|设想|工作重点|重点工作|努力方向|目标任务)[。.]?$|"
+                         r"下一步|下步|明年|下一年度?|今后|展望|\d{4}\s*年度?的?(?:工作)?(?:重点|目标|任务)")),
     ("measures", re.compile(r"举措|成效|措施|做法|工作情况|主要工作|开展情况|进展|成绩|总体情况|"
                             r"基本情况|完成情况|推进.{0,10}情况|落实情况|工作开展|取得")),
 )

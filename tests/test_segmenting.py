@@ -19,6 +19,15 @@ from analysis.segmenting import classify_part, detect_level, segment_body, split
         ("三、存在的不足和下一步打算", "shortcomings"),  # merged: the first named part wins
         ("其他需要报告的重要事项", "other"),
         ("一、深入践行习近平法治思想", None),  # a theme heading names no part
+        # Theme headings that borrow part words are not parts.
+        ("二、依法全面履行法定职责", None),
+        ("三、聚焦问题整改,推动法治建设", None),
+        ("一、严格落实年度法治建设计划,提升依法行政水平", None),
+        ("二、存在的困难和问题", "shortcomings"),
+        ("三、工作中存在的问题及原因", "shortcomings"),
+        ("四、下一年度推进法治政府建设的主要安排", "plans"),
+        ("四、2024年工作重点", "plans"),
+        ("三、主要负责人履行推进法治建设第一责任人职责情况", "leadership"),
     ],
 )
 def test_classify_part(heading, part):
