@@ -68,14 +68,22 @@ _CHROME_LINE = [
     (re.compile(r"^字号\s*[::]?\s*(?:[大中小]\s*){0,3}$|^【?\s*字体\s*[::]?.*[大中小]\s*】?$"),
      "page tool"),
     (re.compile(r"^(?:上一篇|下一篇|上一条|下一条)\s*[::]"), "page navigation"),
-    (re.compile(r"版权所有|主办单位\s*[::]|承办单位\s*[::]|技术支持\s*[::]|ICP\s*备|公网安备|"
-                r"网站标识码|网站地图|联系我们|政府网站找错|无障碍浏览|适老化|关于本站|"
-                r"网站声明|隐私声明"), "footer"),
+    (re.compile(r"版权所有|主办(?:单位)?\s*[::]|承办(?:单位)?\s*[::]|技术支持\s*[::]|ICP\s*备|"
+                r"公网安备|网站标识码|网站地图|联系我们|政府网站找错|无障碍浏览|适老化|关于本站|"
+                r"网站声明|隐私声明|^[^,。]*邮编\s*[::]?\s*\d{6}[^,。]*$"), "footer"),
     (re.compile(r"^\S.*(?:\s*\|\s*\S[^|]*){2,}$"), "link bar"),
     (re.compile(r"^(?:重点链接|友情链接|相关链接|相关文章|相关阅读|相关新闻|热点推荐|"
                 r"政务新媒体|专题专栏)\s*[::]?$"), "footer"),
     (re.compile(r"^[\u4e00-\u9fff、·]{2,20}(?:网站|政府网|门户网|政务网|网站群)$"), "footer"),
+    # A line made only of page-tool words: 打印本页 关闭窗口, 【我要打印】【关闭】, 扫码查看.
+    (re.compile(r"^(?:打印本页|打印此页|我要打印|打印|关闭窗口|关闭本页|关闭|收藏本页|加入收藏|收藏|"
+                r"我要纠错|纠错|返回顶部|扫码查看|扫一扫|网站首页|视力保护色|字号|默认|朗读|"
+                r"语音播报|[大中小])+$"), "page tool"),
 ]
+# Footer and link-bar words can occur in a body sentence (the Tianjin report gives its
+# address and 邮编 in its preamble); they mark chrome only on a short line.
+_SHORT_ONLY = {"footer", "link bar"}
+_SHORT = 80
 
 
 @dataclass
@@ -116,8 +124,11 @@ def classify_chrome(line: str) -> str | None:
         return None
     if parse_meta_line(line) is not None:
         return "metadata"
+    bare = re.sub(r"[【】\[\]()|:\s]", "", line)
     for pattern, kind in _CHROME_LINE:
-        if pattern.search(line):
+        if kind in _SHORT_ONLY and len(line) > _SHORT:
+            continue
+        if pattern.search(bare if kind == "page tool" else line):
             return kind
     return None
 

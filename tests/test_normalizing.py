@@ -55,6 +55,14 @@ def test_parse_meta_line(line, facts):
         ("中国政府网 | 重庆市人民政府网 | 重庆市万州区人民政府网", "link bar"),
         ("全国各省市政府网站", "footer"),
         ("版权所有:某某区人民政府办公室", "footer"),
+        ("打印本页 关闭窗口", "page tool"),
+        ("【我要打印】【关闭】", "page tool"),
+        ("主办:某某市人民政府办公室 承办:某某市大数据中心", "footer"),
+        ("地址:某某市某某路1号 邮编:100000", "footer"),
+        # The Tianjin report gives its address in a body sentence: a long line is never footer.
+        ("如对本报告有任何疑问,请与市人社局法规处联系(地址:天津市和平区建设路18号;邮编:300040;"
+         "电话(传真):022-23030851)", None),
+        ("打印机采购项目已完成。", None),
         ("滨海新区人民政府杭州道街道办事处", None),
         ("2023年11月20日", None),
         ("三是提升审批服务效能,助力优化营商环境。", None),
