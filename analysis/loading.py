@@ -157,7 +157,8 @@ def parse_report(doc: Document, *, file: str, sha256: str) -> dict:
     doc_id = _doc_id(text)
     sections, owner = segment_body(body)
     meta = md.infer_metadata(page, headings=[s.heading for s in sections if s.level == 1]
-                             or [line for line in body if HEADING_1.match(line)])
+                             or [line for line in body if HEADING_1.match(line)],
+                             url=doc.meta.get("url"))
 
     starts, pos = [], 0
     for line in body:

@@ -281,13 +281,38 @@ _DATE_KEYS = ("发布日期", "发布时间", "日期", "时间", "更新时间"
               "发文日期", "印发日期", "公文生成日期", "生成日期")
 
 
-def find_published(facts: dict[str, str], body: list[str]) -> tuple[str | None, str]:
-    """The publication date: the page's 发布日期/时间 line wins, else the signature date."""
+# Government CMSs put the publication date in the page address: .../t20240311_123.html,
+# /art/2024/3/11/art_..., /202403/t20240311_..., /2024-03/11/...
+_URL_DATES = (
+    re.compile(r"[/_]t(20\d{2})(\d{2})(\d{2})_\d+"),
+    re.compile(r"/art/(20\d{2})/(\d{1,2})/(\d{1,2})/"),
+    re.compile(r"/(20\d{2})-(\d{2})/(\d{2})/"),
+)
+
+
+def url_date(url: str | None) -> str | None:
+    """The publication date a government page's address encodes, as ISO, or None."""
+    for pattern in _URL_DATES if url else ():
+        m = pattern.search(url)
+        if m:
+            try:
+                return date(*(int(g) for g in m.groups())).isoformat()
+            except ValueError:
+                continue
+    return None
+
+
+def find_published(facts: dict[str, str], body: list[str],
+                   url: str | None = None) -> tuple[str | None, str]:
+    """The publication date: the page's 发布日期/时间 line wins, then a date in the page's
+    address (t20240311_…), then the date under the signature."""
     for key in _DATE_KEYS:
         if facts.get(key):
             iso = parse_date(facts[key])
             if iso:
                 return iso, "page"
+    if (iso := url_date(url)) is not None:
+        return iso, "url"
     for line in reversed(body[-6:]):
         if is_signature_date(line):
             return parse_date(line), "signature"
@@ -408,8 +433,18 @@ class Metadata:
     notes: list[str] = field(default_factory=list)
 
 
-def infer_metadata(page: Page, *, headings: list[str] | None = None) -> Metadata:
+def infer_metadata(page: Page, *, headings: list[str] | None = None,
+                   url: str | None = None) -> Metadata:
     """Infer every metadata field of one report from its page.
+
+    Parameters
+    ----------
+    page : Page
+        The split page.
+    headings : list of str, optional
+        Top-level headings, a fallback for the year (一、2023年主要工作).
+    url : str, optional
+        The page's address (a saved page's canonical URL), a fallback for the date.
 
     Returns
     -------
@@ -460,7 +495,7 @@ def infer_metadata(page: Page, *, headings: list[str] | None = None) -> Metadata
             meta.notes.append(f"place from the most mentioned unit ({fallback.name})")
 
     meta.year, meta.year_source = find_year(meta.title, body, headings or [])
-    meta.published, meta.published_source = find_published(facts, body)
+    meta.published, meta.published_source = find_published(facts, body, url)
     if meta.year is None:
         meta.notes.append("year covered not stated")
     if meta.published is None:

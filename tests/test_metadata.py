@@ -11,11 +11,13 @@ import pytest
 from analysis import load_corpus
 from analysis.metadata import (
     expand_agency,
+    find_published,
     find_title,
     parse_date,
     resolve_agency,
     shorten_agency,
     title_agency,
+    url_date,
 )
 from analysis.normalizing import normalize_lines, split_page
 
@@ -154,3 +156,26 @@ def test_department_self_reference_wins_over_its_city(tmp_path):
     (tmp_path / "a.txt").write_text(text, encoding="utf-8")
     row = load_corpus(tmp_path).reports.iloc[0]
     assert (row["agency"], row["admin_level"]) == ("长治市城市管理局", "city")
+
+
+@pytest.mark.parametrize(
+    ("url", "iso"),
+    [
+        ("http://www.nanan.gov.cn/zwgk/fzzfjsndbg/202501/t20250120_14123.html", "2025-01-20"),
+        ("https://www.sx.gov.cn/art/2024/3/11/art_1229_3912.html", "2024-03-11"),
+        ("https://jyt.jiangsu.gov.cn/2025-03/28/c_123.htm", "2025-03-28"),
+        ("https://example.gov.cn/t20241399_1.html", None),  # month 13: not a date
+        ("https://example.gov.cn/news/123.html", None),
+        (None, None),
+    ],
+)
+def test_url_date(url, iso):
+    assert url_date(url) == iso
+
+
+def test_page_date_beats_url_date_beats_signature():
+    body = ["2023年,我局坚持依法行政。", "某某局", "2024年1月15日"]
+    assert find_published({"发布日期": "2024-03-26"}, body, "x/t20240301_1.html") == (
+        "2024-03-26", "page")
+    assert find_published({}, body, "x/t20240301_1.html") == ("2024-03-01", "url")
+    assert find_published({}, body, None) == ("2024-01-15", "signature")
