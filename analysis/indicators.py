@@ -984,23 +984,7 @@ _DTYPES = {"measure": "str", "category": "str", "value": "float64", "unit": "str
 
 
 def _empty_indicators() -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "measure": pd.Series([], dtype="str"),
-            "category": pd.Series([], dtype="str"),
-            "value": pd.Series([], dtype="float64"),
-            "unit": pd.Series([], dtype="str"),
-            "value_std": pd.Series([], dtype="float64"),
-            "unit_std": pd.Series([], dtype="str"),
-            "approx": pd.Series([], dtype="bool"),
-            "low": pd.Series([], dtype="float64"),
-            "high": pd.Series([], dtype="float64"),
-            "span": pd.Series([], dtype="str"),
-            "start": pd.Series([], dtype="int64"),
-            "end": pd.Series([], dtype="int64"),
-            "breakdown": pd.Series([], dtype="bool"),
-        }
-    )
+    return pd.DataFrame({name: pd.Series([], dtype=dtype) for name, dtype in _DTYPES.items()})
 
 
 def extract_indicators(text: str) -> pd.DataFrame:

@@ -336,25 +336,25 @@ def load_corpus(
     return assemble_corpus(results, manifest=manifest_rows)
 
 
-def read_input(path: Path, name: str) -> tuple[str, dict | None, str | None, None]:
+def read_input(path: Path, name: str) -> tuple[str, dict | None, str | None]:
     """Read one input file for :func:`assemble_corpus`; never raises.
 
     Returns
     -------
-    (name, parsed or None, reason or None, None)
+    (name, parsed or None, reason or None)
         ``parsed`` as from :func:`load_report`, or the reason the file was skipped. An
         unexpected error while parsing is a reason too, so one bad file never stops a load.
     """
     if any(part.startswith(".") for part in Path(name).parts):
-        return (name, None, "hidden file", None)
+        return (name, None, "hidden file")
     try:
-        return (name, load_report(path, file=name), None, None)
+        return (name, load_report(path, file=name), None)
     except UnreadableFile as exc:
-        return (name, None, str(exc), None)
+        return (name, None, str(exc))
     except OSError as exc:
-        return (name, None, f"cannot read file: {exc.strerror or exc}", None)
+        return (name, None, f"cannot read file: {exc.strerror or exc}")
     except Exception as exc:  # noqa: BLE001 - reported in files.csv, never raised
-        return (name, None, f"failed to parse: {type(exc).__name__}: {exc}", None)
+        return (name, None, f"failed to parse: {type(exc).__name__}: {exc}")
 
 
 def assemble_corpus(results: list, *, manifest: pd.DataFrame | None = None) -> Corpus:
@@ -363,7 +363,7 @@ def assemble_corpus(results: list, *, manifest: pd.DataFrame | None = None) -> C
     seen: dict[str, str] = {}
     listed = set(manifest["file"]) if manifest is not None else set()
     by_file = manifest.set_index("file") if manifest is not None else None
-    for name, parsed, error, _ in results:
+    for name, parsed, error in results:
         if parsed is None:
             files.append({"file": name, "status": "skipped", "reason": error, "doc_id": None,
                           "format": Path(name).suffix.lstrip(".") or None, "encoding": None})
