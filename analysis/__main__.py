@@ -6,21 +6,26 @@ import argparse
 import sys
 from pathlib import Path
 
+from analysis.formats import Limits
+from analysis.loading import ManifestError
 from analysis.paths import SEEDS
+from analysis.publishing import BuildError
 
 
 def build(reports: Path, out: Path, *, manifest: Path | None = None,
           progress: bool | None = None, workers: int | None = None,
-          full: bool = False) -> dict[str, int]:
+          full: bool = False, **options) -> dict[str, int]:
     """Build (or rebuild incrementally) the tables of a folder of reports into ``out``.
 
-    See :func:`analysis.building.build_corpus` for the layout. Returns the number of input
-    files by status.
+    See :func:`analysis.building.build_corpus` for the layout and ``options``. Returns the
+    number of input files by status.
     """
     from analysis.building import build_corpus
 
     summary = build_corpus(reports, out, manifest=manifest, progress=progress,
-                           workers=workers, full=full)
+                           workers=workers, full=full, **options)
+    for warning in summary.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     return summary.status
 
 
@@ -86,12 +91,35 @@ def main(argv: list[str] | None = None) -> int:
                          help="worker processes (default: number of CPUs; 1 is serial)")
     p_build.add_argument("--full", action="store_true",
                          help="ignore the previous build's state and rebuild everything")
+    p_build.add_argument("--wait", action="store_true",
+                         help="wait for another build writing into OUT instead of failing")
+    p_build.add_argument("--follow-symlinks", action="store_true",
+                         help="follow symbolic links that leave REPORTS or point to folders")
+    defaults = Limits()
+    for flag, name, what in (
+            ("--max-file-mb", "max_file_bytes", "any input file's size"),
+            ("--max-text-mb", "max_text_bytes", "a text or HTML file, or extracted text"),
+            ("--max-unpacked-mb", "max_unpacked_bytes", "a DOCX's inflated XML parts")):
+        p_build.add_argument(flag, type=float, default=getattr(defaults, name) / 2**20,
+                             metavar="MB", help=f"cap on {what} in MiB (default %(default)g)")
     p_fig = sub.add_parser("figures", help="execute the notebooks and regenerate figures")
     p_fig.add_argument("--reports", type=Path, default=None,
                        help="run the notebooks on this folder instead of seeds/")
     p_fig.add_argument("--out", type=Path, default=None,
                        help="write executed notebooks and figures here, not over the committed ones")
     args = parser.parse_args(argv)
+    try:
+        return _run(parser, args)
+    except (BuildError, ManifestError, FileNotFoundError, NotADirectoryError) as exc:
+        # What the user must fix, in one line: the file or folder and the reason.
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted; the previous build in OUT is unchanged", file=sys.stderr)
+        return 130
+
+
+def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     if args.command == "figures":
         tables = (args.out / "tables") if args.out else Path("build/tables")
         counts = build(args.reports or SEEDS, tables)
@@ -101,8 +129,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "build":
         if not args.reports.exists():
             parser.error(f"{args.reports}: no such folder")
+        limits = Limits(max_file_bytes=int(args.max_file_mb * 2**20),
+                        max_text_bytes=int(args.max_text_mb * 2**20),
+                        max_unpacked_bytes=int(args.max_unpacked_mb * 2**20))
         counts = build(args.reports, args.out, manifest=args.manifest, progress=args.progress,
-                       workers=args.workers, full=args.full)
+                       workers=args.workers, full=args.full, limits=limits, wait=args.wait,
+                       follow_symlinks=args.follow_symlinks)
         summary = ", ".join(f"{n} {status}" for status, n in counts.items())
         print(f"{args.reports}: {summary}; tables written to {args.out}", file=sys.stderr)
     return 0

@@ -1,4 +1,4 @@
-"""Build a folder of reports into partitioned Parquet tables: in parallel, and incrementally.
+"""Build a folder of reports into partitioned Parquet tables: in parallel, incrementally, safely.
 
 ``build_corpus`` is what ``python -m analysis build`` runs. It splits the files into chunks
 (200 files each), and each worker process turns a chunk into one part file per table, so no
@@ -6,23 +6,26 @@ process ever holds the whole corpus: ``OUT/tokens.parquet/part-00003.parquet`` a
 pandas (``pd.read_parquet(OUT / "tokens.parquet")``), pyarrow and DuckDB
 (``read_parquet('OUT/tokens.parquet/*.parquet')``) read each folder as one table.
 
-A rebuild reads ``OUT/_build/state.parquet``, which records every input file's size and
-modification time: only new or changed files are processed (into new chunks); a removed or
+A rebuild reads the previous build's state, which records every input file's size, times
+and SHA-256: only new or changed files are processed (into new chunks); a removed or
 changed file's rows are filtered out of its old chunk; a new lexicon re-tokenizes the stored
-sentences without parsing anything again. A change of the parsing code or of the manifest
-rebuilds from scratch. The result equals a serial build from scratch (tested).
+sentences without parsing anything again. A change of the parsing code, the caps or the
+manifest rebuilds from scratch. The result equals a serial build from scratch (tested).
+
+Every build takes an exclusive lock on OUT and publishes its tables as a whole, atomically
+(:mod:`analysis.publishing`): a build killed at any point leaves the previous build in place,
+and the next build equals a clean one (tested by killing builds at every write).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
-import shutil
 import sys
 import time
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from importlib import metadata as importlib_metadata
 from pathlib import Path
@@ -30,24 +33,41 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import paths
+from analysis.formats import DEFAULT_LIMITS, Limits
 from analysis.loading import (
     FILE_COLUMNS,
     MANIFEST_NAME,
+    REPORT_COLUMNS,
     Corpus,
     add_labels,
     assemble_corpus,
+    list_inputs,
     load_manifest,
+    manifest_entry,
     read_input,
 )
+from analysis.publishing import (
+    current_generation,
+    link_previous,
+    locked,
+    new_generation,
+    prepare_out,
+    publish,
+    run_tasks,
+)
+from analysis.scanning import Entry
 
 CHUNK_SIZE = 200
 PART_TABLES = ("reports", "sections", "paragraphs", "sentences", "tokens", "counts",
                "indicators")
 STATE_DIR = "_build"
+# The rows of files.csv plus what change detection needs.
+STATE_COLUMNS = [*FILE_COLUMNS, "chunk", "size", "mtime_ns", "ctime_ns", "sha256"]
 # The modules and resources whose change alters parsing: any change rebuilds from scratch.
 _PARSE_SOURCES = ("formats.py", "normalizing.py", "metadata.py", "places.py", "segmenting.py",
-                  "loading.py", "indicators.py", "building.py", "resources/agency_names.tsv",
-                  "resources/indicator_categories.tsv", "resources/indicator_programmes.txt")
+                  "loading.py", "indicators.py", "building.py", "scanning.py",
+                  "resources/agency_names.tsv", "resources/indicator_categories.tsv",
+                  "resources/indicator_programmes.txt")
 
 
 def parse_fingerprint() -> str:
@@ -76,17 +96,16 @@ class BuildSummary:
     full: bool = True
     seconds: float = 0.0
     status: dict[str, int] = field(default_factory=dict)
+    generation: str = ""
+    warnings: list[str] = field(default_factory=list)
 
 
-def _scan(root: Path) -> pd.DataFrame:
-    rows = []
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
-        name = path.relative_to(root).as_posix()
-        if name == MANIFEST_NAME or name.startswith(STATE_DIR + "/"):
-            continue
-        stat = path.stat()
-        rows.append({"file": name, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns})
-    return pd.DataFrame(rows, columns=["file", "size", "mtime_ns"])
+def _entry_frame(entries: list[Entry]) -> pd.DataFrame:
+    return pd.DataFrame({"file": [e.name for e in entries],
+                         "size": [e.size for e in entries],
+                         "mtime_ns": [e.mtime_ns for e in entries],
+                         "ctime_ns": [e.ctime_ns for e in entries]},
+                        columns=["file", "size", "mtime_ns", "ctime_ns"])
 
 
 def _part(out: Path, table: str, chunk: int) -> Path:
@@ -94,10 +113,38 @@ def _part(out: Path, table: str, chunk: int) -> Path:
 
 
 def _write(frame: pd.DataFrame, path: Path) -> None:
+    # Every write is a new file renamed over the old name: a reader never sees half a file,
+    # and a part hard-linked from the previous generation is never changed in place.
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partial")
     frame.to_parquet(partial, index=False)
     os.replace(partial, path)
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy whose text cells cannot run as spreadsheet formulas.
+
+    A title or file name that starts with ``=``, ``+``, ``-`` or ``@`` is a formula to
+    Excel and LibreOffice (CSV injection); such a cell gets a leading ``'``, which the
+    spreadsheet shows as text. Only the CSV exports are escaped; Parquet keeps the text.
+
+    Returns
+    -------
+    DataFrame
+        The same table with escaped text cells.
+    """
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            values = out[column]
+            risky = values.map(lambda v: isinstance(v, str) and v.startswith(_FORMULA_START))
+            if bool(risky.to_numpy(dtype=bool).any()):
+                out[column] = values.astype("object").where(
+                    ~risky.to_numpy(dtype=bool), "'" + values.astype("object").astype(str))
+    return out
 
 
 def _token_tables(sentences: pd.DataFrame, config) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -122,24 +169,25 @@ def build_chunk(task: dict) -> dict:
     Parameters
     ----------
     task : dict
-        ``root`` (folder of reports), ``out`` (output folder), ``chunk`` (part number),
-        ``files`` (names relative to ``root``), ``manifest`` (the manifest rows of these files,
-        or None), ``config`` (TokenizerConfig).
+        ``out`` (the generation folder being written), ``chunk`` (part number),
+        ``entries`` (:class:`analysis.scanning.Entry` of the files), ``manifest`` (the
+        manifest rows of these files, or None), ``config`` (TokenizerConfig), ``limits``
+        (:class:`analysis.formats.Limits`).
 
     Returns
     -------
     dict
-        ``chunk``, ``files`` (their rows of files.csv plus ``chunk``) and ``reports`` (their
-        rows of the reports table without text), for the corpus-wide steps: duplicates
-        across chunks, labels, files.csv.
+        ``chunk``, ``files`` (their rows of files.csv plus ``chunk`` and ``sha256``) and
+        ``reports`` (their rows of the reports table without text), for the corpus-wide
+        steps: duplicates across chunks, labels, files.csv.
     """
     from analysis.indicators import load_indicators
 
-    root, out, chunk = Path(task["root"]), Path(task["out"]), task["chunk"]
-    results = [read_input(root / name, name) for name in task["files"]]
-    manifest = task["manifest"]
-    corpus = assemble_corpus(results, manifest=manifest)
+    out, chunk = Path(task["out"]), task["chunk"]
+    results = [read_input(entry, limits=task["limits"]) for entry in task["entries"]]
+    corpus = assemble_corpus(results, manifest=task["manifest"])
     files = corpus.files[corpus.files["status"] != "missing"]
+    sha = {r.name: r.sha256 for r in results}
     tokens, counts = _token_tables(corpus.sentences, task["config"])
     indicators = load_indicators(corpus.reports, sentences=corpus.sentences,
                                  sections=corpus.sections)
@@ -148,7 +196,8 @@ def build_chunk(task: dict) -> dict:
               "tokens": tokens, "counts": counts, "indicators": indicators}
     for table, frame in tables.items():
         _write(frame, _part(out, table, chunk))
-    return {"chunk": chunk, "files": files.assign(chunk=chunk),
+    return {"chunk": chunk,
+            "files": files.assign(chunk=chunk, sha256=files["file"].map(sha).astype("object")),
             "reports": corpus.reports.drop(columns=["text", "label"])}
 
 
@@ -169,20 +218,41 @@ def _drop_docs(out: Path, chunk: int, doc_ids: set[str]) -> None:
             _write(frame[~frame["doc_id"].isin(doc_ids)].reset_index(drop=True), path)
 
 
-def _run(function, tasks: list[dict], *, workers: int, progress, weight) -> list:
-    results = []
-    if workers <= 1 or len(tasks) <= 1:
-        for task in tasks:
-            results.append(function(task))
-            if progress is not None:
-                progress.update(weight(task))
-        return results
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        for task, result in zip(tasks, pool.map(function, tasks), strict=True):
-            results.append(result)
-            if progress is not None:
-                progress.update(weight(task))
-    return results
+def _file_sha256(path: Path) -> str | None:
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+def _read_state(generation: Path | None, meta: dict) -> tuple[pd.DataFrame | None,
+                                                              pd.DataFrame, dict, str | None]:
+    """The previous build's state when it can be reused, else None and why not."""
+    if generation is None:
+        return None, pd.DataFrame(), {}, None
+    state_dir = generation / STATE_DIR
+    try:
+        old_meta = json.loads((state_dir / "meta.json").read_text(encoding="utf-8"))
+        if any(old_meta.get(k) != meta[k] for k in ("parse", "manifest", "root", "scan")):
+            return None, pd.DataFrame(), {}, None
+        state = pd.read_parquet(state_dir / "files.parquet")
+        index = pd.read_parquet(state_dir / "reports.parquet")
+    except (OSError, ValueError, KeyError) as exc:
+        # A damaged state (a disk that filled up, a hand edit) costs a full rebuild, never
+        # a failed build.
+        return None, pd.DataFrame(), {}, (f"the previous build's state is unreadable "
+                                          f"({type(exc).__name__}); rebuilt from scratch")
+    missing = [c for c in STATE_COLUMNS if c not in state.columns]
+    if missing:
+        return None, pd.DataFrame(), {}, None
+    # Only files that went through a chunk carry over; the manifest's row, missing files
+    # and entries never read are listed afresh by every build.
+    read = state["status"].isin(["loaded", "skipped", "duplicate"]) & (state["chunk"] >= 0)
+    return state[read], index.drop(columns=["label"], errors="ignore"), old_meta, None
 
 
 def build_corpus(
@@ -195,17 +265,22 @@ def build_corpus(
     config=None,
     progress: bool | None = None,
     chunk_size: int = CHUNK_SIZE,
+    limits: Limits = DEFAULT_LIMITS,
+    follow_symlinks: bool = False,
+    wait: bool = False,
 ) -> BuildSummary:
     """Build (or rebuild incrementally) the partitioned tables of a folder of reports.
 
     Parameters
     ----------
     reports_dir : path
-        Folder of report files, read recursively.
+        Folder of report files, read recursively; every entry gets a row in files.csv.
     out : path
-        Output folder: ``<table>.parquet/part-NNNNN.parquet`` for reports, sections,
-        paragraphs, sentences, tokens, counts (doc_id, token, kind, flags, n) and indicators;
-        ``reports.csv`` (without text, with ``label``) and ``files.csv``; ``_build/`` state.
+        Output folder (see :mod:`analysis.publishing` for its layout):
+        ``<table>.parquet/part-NNNNN.parquet`` for reports, sections, paragraphs,
+        sentences, tokens, counts (doc_id, token, kind, flags, n) and indicators;
+        ``reports.csv`` (without text, with ``label``) and ``files.csv``. It must not be
+        inside ``reports_dir``.
     manifest : path, optional
         Curated metadata; default ``reports_dir/manifest.csv`` when present.
     workers : int, optional
@@ -216,17 +291,41 @@ def build_corpus(
         Tokenizer configuration; a change re-tokenizes without re-parsing.
     progress : bool, optional
         Progress bar on stderr; by default for more than 50 files.
+    limits : Limits
+        Caps on input size; a file over a cap is skipped with a reason naming the cap.
+    follow_symlinks : bool
+        Follow symbolic links that leave the folder or point to folders.
+    wait : bool
+        Wait for another build writing into ``out`` to finish, instead of failing.
 
     Returns
     -------
     BuildSummary
-    """
-    from analysis.tokenizing import TokenizerConfig
 
-    started = time.perf_counter()
+    Raises
+    ------
+    BuildError
+        ``out`` inside the reports folder, or a non-empty folder that is not a build.
+    BuildLocked
+        Another build holds ``out`` (unless ``wait``).
+    ManifestError
+        A malformed manifest, naming the file and row.
+    """
     root, out = Path(reports_dir), Path(out)
     if not root.is_dir():
         raise FileNotFoundError(f"{root}: no such folder")
+    prepare_out(out, root)
+    with locked(out, wait=wait):
+        return _build_locked(root, out, manifest=manifest, workers=workers, full=full,
+                             config=config, progress=progress, chunk_size=chunk_size,
+                             limits=limits, follow_symlinks=follow_symlinks)
+
+
+def _build_locked(root: Path, out: Path, *, manifest, workers, full, config, progress,
+                  chunk_size, limits, follow_symlinks) -> BuildSummary:
+    from analysis.tokenizing import TokenizerConfig
+
+    started = time.perf_counter()
     config = config if config is not None else TokenizerConfig()
     workers = workers or os.cpu_count() or 1
     manifest_path = Path(manifest) if manifest else (
@@ -236,44 +335,59 @@ def build_corpus(
             "tokens": config.segmentation_fingerprint() + config.fingerprint(),
             "manifest": hashlib.sha256(manifest_path.read_bytes()).hexdigest()
             if manifest_path else None,
-            "root": str(root.resolve())}
+            "root": str(root.resolve()),
+            "scan": {"limits": dataclasses.asdict(limits), "follow_symlinks": follow_symlinks}}
 
-    state_dir = out / STATE_DIR
-    state, old_meta = None, {}
-    if not full and (state_dir / "state.parquet").is_file():
-        old_meta = json.loads((state_dir / "meta.json").read_text(encoding="utf-8"))
-        if all(old_meta.get(k) == meta[k] for k in ("parse", "manifest", "root")):
-            state = pd.read_parquet(state_dir / "state.parquet")
-            index = pd.read_parquet(state_dir / "reports.parquet")
+    previous = current_generation(out)
+    state, index, old_meta, note = (None, pd.DataFrame(), {}, None) if full else \
+        _read_state(previous, meta)
     summary = BuildSummary(full=state is None)
+    if note:
+        summary.warnings.append(note)
+    staging, final = new_generation(out)
     if state is None:
-        for table in PART_TABLES:
-            # An older build wrote single files where part folders now go.
-            target = out / f"{table}.parquet"
-            if target.is_file():
-                target.unlink()
-            shutil.rmtree(target, ignore_errors=True)
-        state = pd.DataFrame(columns=[*FILE_COLUMNS, "chunk", "size", "mtime_ns"])
+        state = pd.DataFrame(columns=STATE_COLUMNS)
         index = pd.DataFrame()
-    out.mkdir(parents=True, exist_ok=True)
+    else:
+        link_previous(previous, staging, [f"{t}.parquet" for t in PART_TABLES])
 
-    scan = _scan(root)
-    merged = scan.merge(state[["file", "size", "mtime_ns", "chunk", "doc_id", "status"]],
+    _, entries = list_inputs(root, follow_symlinks=follow_symlinks)
+    readable = [e for e in entries if e.reason is None]
+    by_name = {e.name: e for e in readable}
+    scan = _entry_frame(readable)
+    merged = scan.merge(state[["file", "size", "mtime_ns", "ctime_ns", "sha256", "chunk",
+                               "doc_id", "status"]],
                         on="file", how="outer", suffixes=("", "_old"), indicator=True)
-    unchanged = merged[(merged["_merge"] == "both") & (merged["size"] == merged["size_old"])
-                       & (merged["mtime_ns"] == merged["mtime_ns_old"])]
+    both = merged["_merge"] == "both"
+    same_stat = both & (merged["size"] == merged["size_old"]) \
+        & (merged["mtime_ns"] == merged["mtime_ns_old"]) \
+        & (merged["ctime_ns"] == merged["ctime_ns_old"])
+    # Same size, other times: the content decides (a copy, a touch, a chmod leave it as it
+    # was; an edit with its mtime put back does not). Only these files are hashed.
+    recheck = both & ~same_stat & (merged["size"] == merged["size_old"]) \
+        & merged["sha256"].notna()
+    same_content = merged.loc[recheck].apply(
+        lambda row: _file_sha256(by_name[row["file"]].path) == row["sha256"], axis=1)
+    unchanged_mask = same_stat.copy()
+    if len(same_content):
+        unchanged_mask.loc[same_content.index] = same_content.astype(bool)
+    unchanged = merged[unchanged_mask]
     gone = merged[merged["_merge"] == "right_only"]
-    changed = merged[(merged["_merge"] == "both") & ~merged["file"].isin(unchanged["file"])]
+    changed = merged[both & ~unchanged_mask]
     stale = pd.concat([gone, changed])
     # A file that duplicated a report about to disappear must be read again to take its place.
     stale_docs = set(stale["doc_id"].dropna())
     revived = unchanged[(unchanged["status"] == "duplicate") & unchanged["doc_id"].isin(stale_docs)]
     todo = sorted(set(merged.loc[merged["_merge"] == "left_only", "file"])
                   | set(changed["file"]) | set(revived["file"]))
-    kept = state[state["file"].isin(set(unchanged["file"]) - set(revived["file"]))]
+    kept_names = set(unchanged["file"]) - set(revived["file"])
+    kept = state[state["file"].isin(kept_names)].drop(columns=["size", "mtime_ns", "ctime_ns"])
+    # The kept rows take the stat of this scan, so a touched but unchanged file is hashed once.
+    kept = kept.merge(scan, on="file", how="left")
     for chunk, group in stale[stale["status"] == "loaded"].groupby("chunk"):
-        _drop_docs(out, int(chunk), set(group["doc_id"]))
-    summary.removed, summary.reused, summary.n_files = len(gone), len(kept), len(scan)
+        _drop_docs(staging, int(chunk), set(group["doc_id"]))
+    summary.removed, summary.reused = len(gone), len(kept)
+    summary.n_files = len(entries)
 
     show = progress if progress is not None else len(todo) > 50
     bar = None
@@ -283,36 +397,56 @@ def build_corpus(
         bar = tqdm(total=len(todo), desc="reports", unit="file", file=sys.stderr)
     if not summary.full and old_meta.get("tokens") != meta["tokens"]:
         chunks = sorted(int(c) for c in kept.loc[kept["status"] == "loaded", "chunk"].unique())
-        _run(_retokenize_chunk, [{"out": str(out), "chunk": c, "config": config} for c in chunks],
-             workers=workers, progress=None, weight=lambda t: 0)
+        run_tasks(_retokenize_chunk,
+                  [{"out": str(staging), "chunk": c, "config": config} for c in chunks],
+                  workers=workers)
         summary.retokenized_chunks = len(chunks)
 
     first = int(state["chunk"].max()) + 1 if len(state) else 0
     tasks = []
     for k in range(0, len(todo), chunk_size):
-        files = todo[k : k + chunk_size]
+        names = todo[k : k + chunk_size]
         rows = None
         if manifest_rows is not None:
-            names = set(files) | {Path(f).name for f in files}
-            rows = manifest_rows[manifest_rows["file"].isin(names)].reset_index(drop=True)
-        tasks.append({"root": str(root), "out": str(out), "chunk": first + k // chunk_size,
-                      "files": files, "manifest": rows, "config": config})
-    results = _run(build_chunk, tasks, workers=workers, progress=bar,
-                   weight=lambda t: len(t["files"]))
+            wanted = set(names) | {Path(f).name for f in names}
+            rows = manifest_rows[manifest_rows["file"].isin(wanted)].reset_index(drop=True)
+        tasks.append({"out": str(staging), "chunk": first + k // chunk_size,
+                      "entries": [by_name[name] for name in names], "manifest": rows,
+                      "config": config, "limits": limits})
+    results = run_tasks(build_chunk, tasks, workers=workers,
+                        on_done=(lambda t: bar.update(len(t["entries"]))) if bar else None)
+    if not _part(staging, "reports", 0).parent.is_dir():
+        # Nothing readable at all: one empty chunk gives every table its columns.
+        results.append(build_chunk({"out": str(staging), "chunk": first, "entries": [],
+                                    "manifest": None, "config": config, "limits": limits}))
     if bar is not None:
         bar.close()
     summary.processed = len(todo)
 
-    new_files = [r["files"] for r in results]
-    files = pd.concat([kept[[*FILE_COLUMNS, "chunk"]], *new_files], ignore_index=True)
-    files = files.merge(scan, on="file", how="left")
+    # Entries that are never read (links not followed, FIFOs, unreadable folders) are
+    # listed afresh on every build: their reason can change without their own stat.
+    unread = [read_input(e, limits=limits) for e in entries if e.reason is not None]
+    unread_rows = pd.DataFrame(
+        [{"file": r.name, "status": "skipped", "reason": r.reason, "doc_id": None,
+          "format": None, "encoding": None, "chunk": -1, "sha256": None} for r in unread],
+        columns=[*FILE_COLUMNS, "chunk", "sha256"])
+    files = pd.concat([df for df in (kept, *(r["files"] for r in results), unread_rows)
+                       if len(df)], ignore_index=True)
+    files = files.drop(columns=["size", "mtime_ns", "ctime_ns"], errors="ignore") \
+        .merge(_entry_frame(entries), on="file", how="left") if len(files) else \
+        pd.DataFrame(columns=STATE_COLUMNS)
     new_index = [r["reports"] for r in results]
-    index = pd.concat([index[index["doc_id"].isin(set(kept.loc[kept["status"] == "loaded",
-                                                               "doc_id"]))]
-                       if len(index) else index, *new_index], ignore_index=True)
-    files, index = _resolve_duplicates(out, files, index)
-    _finish(out, files, index, manifest_rows, meta)
-    summary.status = files["status"].value_counts().sort_index().to_dict()
+    kept_docs = set(kept.loc[kept["status"] == "loaded", "doc_id"])
+    index = pd.concat([index[index["doc_id"].isin(kept_docs)] if len(index) else index,
+                       *new_index], ignore_index=True)
+    files, index = _resolve_duplicates(staging, files, index)
+    extra = manifest_entry(root, manifest_path, manifest_rows)
+    _finish(staging, files, index, manifest_rows, meta, extra)
+    publish(out, staging, final, [*(f"{t}.parquet" for t in PART_TABLES), "reports.csv",
+                                  "files.csv", STATE_DIR])
+    summary.generation = final.name
+    summary.status = pd.read_parquet(final / STATE_DIR / "files.parquet")["status"] \
+        .value_counts().sort_index().to_dict()
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -337,7 +471,9 @@ def _resolve_duplicates(out: Path, files: pd.DataFrame,
 
 
 def _finish(out: Path, files: pd.DataFrame, index: pd.DataFrame,
-            manifest_rows: pd.DataFrame | None, meta: dict) -> None:
+            manifest_rows: pd.DataFrame | None, meta: dict, extra: dict | None) -> None:
+    if extra is not None:
+        files = pd.concat([files, pd.DataFrame([extra])], ignore_index=True)
     files = files.sort_values("file", kind="stable").reset_index(drop=True)
     if manifest_rows is not None:
         present = set(files["file"]) | {Path(f).name for f in files["file"]}
@@ -346,14 +482,24 @@ def _finish(out: Path, files: pd.DataFrame, index: pd.DataFrame,
                    for n, name in enumerate(manifest_rows["file"], start=2)
                    if name not in present]
         files = pd.concat([files, pd.DataFrame(missing)], ignore_index=True)
-    index = add_labels(index.sort_values("file", kind="stable").reset_index(drop=True))
-    index.to_csv(out / "reports.csv", index=False)
-    files[FILE_COLUMNS].to_csv(out / "files.csv", index=False)
+    if len(index):
+        index = add_labels(index.sort_values("file", kind="stable").reset_index(drop=True))
+    else:
+        index = pd.DataFrame(columns=[c for c in REPORT_COLUMNS if c != "text"])
+    index = index[[c for c in REPORT_COLUMNS if c != "text"]]
+    files = files.reindex(columns=STATE_COLUMNS)
+    for column in ("file", "status", "reason", "doc_id", "format", "encoding", "sha256"):
+        files[column] = files[column].astype("object").where(files[column].notna(), None)
+    csv_safe(index).to_csv(out / "reports.csv.partial", index=False)
+    os.replace(out / "reports.csv.partial", out / "reports.csv")
+    csv_safe(files[FILE_COLUMNS]).to_csv(out / "files.csv.partial", index=False)
+    os.replace(out / "files.csv.partial", out / "files.csv")
     state_dir = out / STATE_DIR
     state_dir.mkdir(exist_ok=True)
-    _write(files[files["status"] != "missing"], state_dir / "state.parquet")
-    _write(index.drop(columns=["label"]), state_dir / "reports.parquet")
-    (state_dir / "meta.json").write_text(json.dumps(meta, indent=1), encoding="utf-8")
+    _write(files, state_dir / "files.parquet")
+    _write(index, state_dir / "reports.parquet")
+    (state_dir / "meta.json.partial").write_text(json.dumps(meta, indent=1), encoding="utf-8")
+    os.replace(state_dir / "meta.json.partial", state_dir / "meta.json")
 
 
 def read_table(out: Path | str, table: str, *, columns: Sequence[str] | None = None,
@@ -368,7 +514,7 @@ def read_table(out: Path | str, table: str, *, columns: Sequence[str] | None = N
     DataFrame
         The table's rows in chunk order.
     """
-    folder = Path(out) / f"{table}.parquet"
+    folder = _generation(Path(out)) / f"{table}.parquet"
     if not folder.exists():
         raise FileNotFoundError(f"{folder}: no such table; run `python -m analysis build`")
     parts = sorted(folder.glob("part-*.parquet"))
@@ -385,8 +531,9 @@ def load_tables(out: Path | str) -> Corpus:
     Corpus
         reports (with ``label``), sections, paragraphs, sentences, files.
     """
-    out = Path(out)
-    index = pd.read_csv(out / "reports.csv", usecols=["doc_id", "label"], dtype=str)
+    # Resolve the published generation once, so a build published meanwhile cannot mix in.
+    out = _generation(Path(out))
+    index = pd.read_parquet(out / STATE_DIR / "reports.parquet", columns=["doc_id", "label"])
     reports = read_table(out, "reports").merge(index, on="doc_id", how="left")
     order = {doc: k for k, doc in enumerate(reports.sort_values("file")["doc_id"])}
 
@@ -397,10 +544,11 @@ def load_tables(out: Path | str) -> Corpus:
         return (frame.assign(_rank=rank).sort_values(["_rank", *keys], kind="stable")
                 .drop(columns="_rank").reset_index(drop=True))
 
-    from analysis.loading import REPORT_COLUMNS, _tidy
+    from analysis.loading import _tidy
 
     reports = ordered(reports, [])[REPORT_COLUMNS]
-    files = pd.read_csv(out / "files.csv", dtype={"doc_id": str}, keep_default_na=True)
+    # The state keeps the text as it is; files.csv escapes cells for spreadsheets.
+    files = pd.read_parquet(out / STATE_DIR / "files.parquet", columns=FILE_COLUMNS)
     return Corpus(
         _tidy(reports),
         _tidy(ordered(read_table(out, "sections"), ["section_id"])),
@@ -408,3 +556,9 @@ def load_tables(out: Path | str) -> Corpus:
         _tidy(ordered(read_table(out, "sentences"), ["sent_id"])),
         _tidy(files),
     )
+
+
+def _generation(out: Path) -> Path:
+    # A build folder reads through its published generation; a bare generation folder (or
+    # a Dask task's output) is read as it is.
+    return current_generation(out) or out

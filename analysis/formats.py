@@ -26,6 +26,7 @@ normalizer, the page-chrome rules and the segmenter then work the same on every 
 from __future__ import annotations
 
 import codecs
+import hashlib
 import io
 import math
 import re
@@ -60,6 +61,48 @@ class UnreadableFile(ValueError):
     """A file that cannot become a report; the message is the reason shown in files.csv."""
 
 
+_MIB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Caps that keep the memory of reading one file bounded, whatever the file.
+
+    A real report is 10 KB to 2 MB of text; its DOCX or PDF attachment rarely passes 20 MB.
+    A file over a cap is skipped with a reason that names the cap, before it is read (or,
+    for the extracted text of a PDF, as soon as the text passes it). Processing is linear
+    in a file's size, at about 1.5 s and 65 MB of memory per MB of text, so the defaults
+    keep one worker under about 2 GB.
+
+    Attributes
+    ----------
+    max_file_bytes : int
+        Any input file's size on disk (default 256 MiB: PDFs with scanned images are large,
+        and only their text layer is kept).
+    max_text_bytes : int
+        A plain-text, HTML or MHTML file's size, and the text extracted from a DOCX or PDF
+        as UTF-8 (default 24 MiB).
+    max_unpacked_bytes : int
+        The inflated size of the XML parts of a DOCX, read from the ZIP directory before
+        anything is inflated (default 64 MiB); images and other binary parts are never
+        inflated. This is what stops a zip bomb.
+    """
+
+    max_file_bytes: int = 256 * _MIB
+    max_text_bytes: int = 24 * _MIB
+    max_unpacked_bytes: int = 64 * _MIB
+
+
+DEFAULT_LIMITS = Limits()
+
+
+def _mib(n: int) -> str:
+    # 64 MiB, 0.5 MiB, 12 KiB: a size as a person reads it in a reason.
+    if n < _MIB // 10:
+        return f"{n / 1024:.0f} KiB"
+    return f"{n // _MIB} MiB" if n % _MIB == 0 else f"{n / _MIB:.1f} MiB"
+
+
 @dataclass
 class Document:
     """The text of one input file, before normalization.
@@ -78,6 +121,7 @@ class Document:
     encoding: str | None
     warnings: list[str] = field(default_factory=list)
     meta: dict[str, str] = field(default_factory=dict)
+    sha256: str | None = None
 
 
 _BOMS = (
@@ -132,13 +176,27 @@ def decode_bytes(data: bytes) -> tuple[str, str, list[str]]:
         raise UnreadableFile("empty file")
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            text = data.decode(encoding)
             warnings = [] if encoding == "utf-8-sig" else [f"encoding {encoding} (BOM)"]
-            return text, encoding, warnings
+            try:
+                return data.decode(encoding), encoding, warnings
+            except UnicodeDecodeError:
+                # The BOM says what the file is: a few bad bytes are replaced, never a
+                # reason to drop the report.
+                text = data.decode(encoding, errors="replace")
+                bad = text.count("\ufffd")
+                return text, encoding, [*warnings, _replaced(bad, encoding)]
     try:
         return data.decode("utf-8"), "utf-8", []
     except UnicodeDecodeError:
         pass
+    if b"\x00" not in data:
+        # UTF-8 with a few broken bytes (a truncated download, one bad copy): replacing them
+        # keeps the report. GBK text read as UTF-8 breaks on nearly every Chinese character,
+        # so a handful of errors in a long text cannot be a GBK file.
+        text = data.decode("utf-8", errors="replace")
+        bad = text.count("\ufffd") - data.count("\ufffd".encode())
+        if 0 < bad <= max(3, len(text) // 2000):
+            return text, "utf-8", [_replaced(bad, "UTF-8")]
     if b"\x00" in data:
         # UTF-16 without a BOM: Chinese text has few NUL bytes, so judge each byte order by
         # how much of the decoded text is readable.
@@ -178,6 +236,11 @@ def decode_bytes(data: bytes) -> tuple[str, str, list[str]]:
     note = encoding.upper() if encoding == "gb18030" else encoding
     label = f"encoding {note}" + (f" (detected {detected})" if detected != encoding else "")
     return text, encoding, [label]
+
+
+def _replaced(n: int, encoding: str) -> str:
+    return (f"encoding {encoding} with {n} invalid byte sequence{'s' if n > 1 else ''} "
+            "replaced by U+FFFD")
 
 
 # --- which format ---------------------------------------------------------------------
@@ -245,6 +308,10 @@ def detect_format(path: Path | str, data: bytes) -> tuple[str, list[str]]:
             fmt = "html" if re.search(r"<(?:p|div|br|span|table|h\d)\b", head, re.I) else "txt"
         elif suffix in TEXT_SUFFIXES:
             fmt = "txt"
+        elif suffix in DOCX_SUFFIXES + PDF_SUFFIXES and b"\x00" not in data[:4096]:
+            # Saved as .docx or .pdf but holding plain text (a renamed copy): read the text;
+            # the warning below says what the content is.
+            fmt = "txt"
     if fmt is None:
         raise UnreadableFile(
             f"unsupported format {suffix or '(no extension)'}: this version reads plain text "
@@ -284,23 +351,49 @@ def _zip_format(data: bytes, suffix: str) -> str:
                          "not a report document")
 
 
-def read_document(path: Path) -> Document:
+def read_document(path: Path, *, limits: Limits = DEFAULT_LIMITS) -> Document:
     """Read one input file into a :class:`Document`, whatever its format.
+
+    The caps of ``limits`` are checked before the file is read into memory: its size on
+    disk, and for text and web pages (which are read whole) the text cap.
 
     Raises
     ------
     UnreadableFile
-        With the reason: an unsupported format, an empty or binary file, a damaged file,
-        a PDF without a text layer.
+        With the reason: a file over a cap (named), an unsupported format, an empty or
+        binary file, a damaged file, a PDF without a text layer.
     """
     path = Path(path)
+    size = path.stat().st_size
+    if size > limits.max_file_bytes:
+        raise UnreadableFile(f"file is {_mib(size)}, over the cap on input files "
+                             f"(max_file_bytes = {_mib(limits.max_file_bytes)})")
+    with path.open("rb") as fh:
+        head = fh.read(4096)
+    if not _is_package(head) and size > limits.max_text_bytes:
+        raise UnreadableFile(f"text file is {_mib(size)}, over the cap on text "
+                             f"(max_text_bytes = {_mib(limits.max_text_bytes)})")
     data = path.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
     fmt, warnings = detect_format(path, data)
-    reader = {"txt": read_text, "html": read_html, "mhtml": read_mhtml, "docx": read_docx,
-              "pdf": read_pdf}[fmt]
-    doc = reader(data)
+    if fmt == "docx":
+        doc = read_docx(data, limits=limits)
+    elif fmt == "pdf":
+        doc = read_pdf(data, limits=limits)
+    else:
+        doc = {"txt": read_text, "html": read_html, "mhtml": read_mhtml}[fmt](data)
+    if len(doc.text) > limits.max_text_bytes // 3 and \
+            len(doc.text.encode("utf-8")) > limits.max_text_bytes:
+        raise UnreadableFile(f"extracted text is over the cap on text "
+                             f"(max_text_bytes = {_mib(limits.max_text_bytes)})")
     doc.warnings = warnings + doc.warnings
+    doc.sha256 = digest
     return doc
+
+
+def _is_package(head: bytes) -> bool:
+    # Formats whose size on disk is not their text: ZIP packages (DOCX) and PDFs.
+    return head.startswith(b"PK\x03\x04") or b"%PDF-" in head[:1024]
 
 
 def read_text(data: bytes) -> Document:
@@ -549,7 +642,11 @@ def read_html(data: bytes, *, declared: str | None = None) -> Document:
 
     text, encoding, warnings = decode_html(data, declared=declared)
     try:
-        tree = lxml_html.document_fromstring(_XML_DECLARATION.sub("", text, count=1))
+        # huge_tree: without it libxml2 silently drops what is nested deeper than about
+        # 255 elements, and some CMS pages nest their article that deep.
+        parser = lxml_html.HTMLParser(huge_tree=True)
+        tree = lxml_html.document_fromstring(_XML_DECLARATION.sub("", text, count=1),
+                                             parser=parser)
     except (etree.ParserError, ValueError) as exc:
         raise UnreadableFile(f"HTML page cannot be parsed ({exc})") from None
     tags = _meta_tags(tree)
@@ -841,7 +938,43 @@ def _table_rows(tbl: XmlElement) -> list[str]:
     return rows
 
 
-def read_docx(data: bytes) -> Document:
+def _bounded_package(data: bytes, limits: Limits) -> bytes:
+    """The DOCX package with its XML parts checked against the cap and binary parts emptied.
+
+    python-docx inflates every part of the package into memory, so a small file whose
+    ``document.xml`` inflates to gigabytes (a zip bomb), or one with hundreds of megabytes of
+    photos, would exhaust memory. The sizes in the ZIP directory are what Python's zipfile
+    inflates at most (a part that claims less stops at its claimed size and fails its CRC),
+    so checking them first bounds what is read.
+    """
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, EOFError, ValueError) as exc:
+        raise UnreadableFile(f"damaged DOCX file: not a valid ZIP package ({exc})") from None
+    with archive:
+        members = archive.infolist()
+        xml = [m for m in members if m.filename.endswith((".xml", ".rels"))]
+        unpacked = sum(m.file_size for m in xml)
+        if unpacked > limits.max_unpacked_bytes:
+            raise UnreadableFile(
+                f"DOCX parts inflate to {_mib(unpacked)}, over the cap on unpacked size "
+                f"(max_unpacked_bytes = {_mib(limits.max_unpacked_bytes)}); a zip bomb?")
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as package:
+            for member in members:
+                if member.is_dir():
+                    continue
+                try:
+                    blob = archive.read(member) if member in xml else b""
+                except (zipfile.BadZipFile, EOFError, ValueError, OSError,
+                        NotImplementedError) as exc:
+                    raise UnreadableFile(f"damaged DOCX file: part {member.filename} "
+                                         f"cannot be read ({exc})") from None
+                package.writestr(member.filename, blob)
+    return out.getvalue()
+
+
+def read_docx(data: bytes, *, limits: Limits = DEFAULT_LIMITS) -> Document:
     """Read a Word document in document order.
 
     Paragraphs (headings included, with their automatic list numbers written out) give one
@@ -865,8 +998,9 @@ def read_docx(data: bytes) -> Document:
     from docx.opc.exceptions import PackageNotFoundError
     from lxml import etree
 
+    package = _bounded_package(data, limits)
     try:
-        document = docx.Document(io.BytesIO(data))
+        document = docx.Document(io.BytesIO(package))
     except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile,
             etree.XMLSyntaxError) as exc:
         raise UnreadableFile(f"damaged DOCX file ({exc.__class__.__name__}: {exc})") from None
@@ -1113,7 +1247,7 @@ def _join_paragraphs(lines: list[_Line]) -> list[str]:
     return out
 
 
-def read_pdf(data: bytes) -> Document:
+def read_pdf(data: bytes, *, limits: Limits = DEFAULT_LIMITS) -> Document:
     """Read a PDF from its text layer.
 
     PDFium (pypdfium2) reads the text layer: it copes with the embedded CMaps and CID fonts
@@ -1143,7 +1277,7 @@ def read_pdf(data: bytes) -> Document:
             raise UnreadableFile("encrypted PDF: a password is needed to read it") from None
         raise UnreadableFile(f"damaged PDF ({exc})") from None
     try:
-        pages, images = [], []
+        pages, images, n_chars = [], [], 0
         for index in range(len(pdf)):
             page = pdf[index]
             try:
@@ -1152,6 +1286,12 @@ def read_pdf(data: bytes) -> Document:
                 page.close()
             pages.append(lines)
             images.append(n_images)
+            # Stop reading as soon as the text passes the cap (3 bytes per CJK character).
+            n_chars += sum(len(line.text) + 1 for line in lines)
+            if 3 * n_chars > limits.max_text_bytes:
+                raise UnreadableFile(
+                    f"PDF text passes the cap on text by page {index + 1} of {len(pdf)} "
+                    f"(max_text_bytes = {_mib(limits.max_text_bytes)})")
         info = pdf.get_metadata_dict(skip_empty=True)
     finally:
         pdf.close()

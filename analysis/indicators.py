@@ -30,6 +30,7 @@ their scores there are in-sample.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import io
 import math
@@ -533,8 +534,9 @@ def _bounded_spans(text: str, opening: str, closing: str, limit: int) -> list[tu
     position = 0
     while (start := text.find(opening, position)) >= 0:
         stop = text.find(closing, start + 1, start + 1 + limit)
-        inner = text[start + 1 : stop]
-        if stop == -1 or "\n" in inner or (opening != closing and opening in inner):
+        # Test stop first: text[start + 1 : -1] would copy the rest of the text each time.
+        if stop == -1 or "\n" in (inner := text[start + 1 : stop]) or (
+                opening != closing and opening in inner):
             # Unbalanced or too long: not a quotation, try from the next character.
             position = start + 1
             continue
@@ -544,8 +546,52 @@ def _bounded_spans(text: str, opening: str, closing: str, limit: int) -> list[tu
     return spans
 
 
-def _inside(position: int, spans: list[tuple[int, int]]) -> bool:
-    return any(start < position < stop for start, stop in spans)
+class _Spans:
+    """Spans ``[start, stop)`` of a text, asked whether they cover a position.
+
+    A report can hold thousands of quotations and numbers; testing each number against every
+    span made extraction quadratic in the report's length (a 4 MB file took minutes). The
+    spans are sorted once, with the running maximum of their stops, so each question is a
+    binary search.
+    """
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        ordered = sorted(spans)
+        self.starts = [start for start, _ in ordered]
+        self.reach: list[int] = []
+        for _, stop in ordered:
+            self.reach.append(max(stop, self.reach[-1]) if self.reach else stop)
+
+    def covers(self, position: int, *, closed: bool = False) -> bool:
+        """Whether some span has ``start < position < stop`` (``start <= position`` if closed)."""
+        k = (bisect.bisect_right if closed else bisect.bisect_left)(self.starts, position)
+        return k > 0 and self.reach[k - 1] > position
+
+
+class _Lines:
+    """Where the line around a position starts and ends, by binary search.
+
+    ``str.find("\\n")`` from every quantity rescans a long line once per quantity, which is
+    quadratic on a file that is one huge line.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.breaks = [m.start() for m in re.finditer("\n", text)]
+        self.length = len(text)
+
+    def start(self, position: int) -> int:
+        """Offset of the first character of the line holding ``position``."""
+        k = bisect.bisect_left(self.breaks, position)
+        return self.breaks[k - 1] + 1 if k else 0
+
+    def end(self, position: int) -> int:
+        """Offset of the line break at or after ``position`` (the text's length if none)."""
+        k = bisect.bisect_left(self.breaks, position)
+        return self.breaks[k] if k < len(self.breaks) else self.length
+
+
+def _inside(position: int, spans: _Spans) -> bool:
+    return spans.covers(position)
 
 
 def _interval(
@@ -608,9 +654,9 @@ def _reject_reason(text: str, match: re.Match, number: str, quotes, titles, brac
 
 def _candidates(text: str) -> list[_Quantity]:
     """All quantities in ``text``, in text order, with numbers parsed but no measure yet."""
-    quotes = _bounded_spans(text, "“", "”", 40) + _bounded_spans(text, '"', '"', 40)
-    titles = _bounded_spans(text, "《", "》", 120) + _bounded_spans(text, "〈", "〉", 120)
-    brackets = _bounded_spans(text, "〔", "〕", 8) + _bounded_spans(text, "[", "]", 8)
+    quotes = _Spans(_bounded_spans(text, "“", "”", 40) + _bounded_spans(text, '"', '"', 40))
+    titles = _Spans(_bounded_spans(text, "《", "》", 120) + _bounded_spans(text, "〈", "〉", 120))
+    brackets = _Spans(_bounded_spans(text, "〔", "〕", 8) + _bounded_spans(text, "[", "]", 8))
     found: list[_Quantity] = []
 
     for match in _FRACTION_RE.finditer(text):
@@ -632,9 +678,11 @@ def _candidates(text: str) -> list[_Quantity]:
             )
         )
 
-    taken = [(q.start, q.end) for q in found]
+    # Fractions do not overlap one another, so their starts and ends are both sorted.
+    taken_starts, taken_ends = [q.start for q in found], [q.end for q in found]
     for match in _QUANTITY_RE.finditer(text):
-        if any(s < match.end() and match.start() < e for s, e in taken):
+        k = bisect.bisect_left(taken_starts, match.end())
+        if k > 0 and taken_ends[k - 1] > match.start():
             continue
         number = match.group("num")
         if _reject_reason(text, match, number, quotes, titles, brackets):
@@ -666,10 +714,14 @@ def _candidates(text: str) -> list[_Quantity]:
                 _UNIT_STD.get(unit_base, unit_base), approx, low, high, "quantity",
             )
         )
-        taken.append((match.start(), match.end()))
+        # Taken spans stay disjoint, so one insertion point keeps starts and ends sorted.
+        k = bisect.bisect_left(taken_starts, match.start())
+        taken_starts.insert(k, match.start())
+        taken_ends.insert(k, match.end())
 
     for match in _BARE_COUNT_RE.finditer(text):
-        if any(s < match.end() and match.start() < e for s, e in taken):
+        k = bisect.bisect_left(taken_starts, match.end())
+        if k > 0 and taken_ends[k - 1] > match.start():
             continue
         value = float(match.group("num"))
         found.append(
@@ -870,9 +922,10 @@ def _clause_start(text: str, start: int, floor: int, quantity_ends: set[int]) ->
 
 def _assign_measures(text: str, quantities: list[_Quantity]) -> None:
     ends = {q.end for q in quantities}
+    lines = _Lines(text)
     previous: _Quantity | None = None
     for index, quantity in enumerate(quantities):
-        line_start = text.rfind("\n", 0, quantity.start) + 1
+        line_start = lines.start(quantity.start)
         floor = line_start
         if previous is not None and previous.end > line_start:
             floor = max(floor, previous.consumed_until)
@@ -888,8 +941,7 @@ def _assign_measures(text: str, quantities: list[_Quantity]) -> None:
         raw_before = text[begin : quantity.start]
         before, context = _clean_before(raw_before, quantity.unit_std)
         next_start = quantities[index + 1].start if index + 1 < len(quantities) else len(text)
-        line_end = text.find("\n", quantity.end)
-        limit = min(next_start, line_end if line_end >= 0 else len(text))
+        limit = min(next_start, lines.end(quantity.end))
         after, after_end, after_by_stop = ("", quantity.end, True)
         if quantity.unit_std not in _RATE_UNITS:
             after, after_end, after_by_stop = _after_phrase(text, quantity.end, limit)
@@ -941,35 +993,41 @@ def _categorise(context: str, measure: str, unit_std: str) -> str:
     return "other"
 
 
+_OPENER = re.compile(r" ?([(（:：])")
+_CLOSE_BRACKET = re.compile(r"[)）]")
+_CLOSE_SENTENCE = re.compile("。")
+
+
 def _mark_breakdowns(text: str, quantities: list[_Quantity]) -> None:
     """Flag quantities that itemise a total stated just before (其中, 包括, a colon or brackets).
 
     Summing them with the total would count the same cases twice.
     """
     scopes: list[tuple[int, int]] = []
+    lines = _Lines(text)
     for quantity in quantities:
-        line_end = text.find("\n", quantity.end)
-        line_end = len(text) if line_end < 0 else line_end
-        rest = text[quantity.end : line_end]
-        opener = re.match(r" ?([(（:：])", rest)
+        line_end = lines.end(quantity.end)
+        # Matching in place (no slice of the rest of the line) keeps this linear on a file
+        # that is one huge line.
+        opener = _OPENER.match(text, quantity.end, line_end)
         if opener:
-            begin = quantity.end + opener.end()
-            closer = ")" if opener.group(1) in "(（" else "。"
-            stop = text.find(closer, begin, line_end)
-            if opener.group(1) in "(（":
-                stop2 = text.find("）", begin, line_end)
-                stop = min(s for s in (stop, stop2, line_end) if s >= 0)
-            scopes.append((begin, line_end if stop < 0 else stop))
+            begin = opener.end()
+            closer = _CLOSE_BRACKET if opener.group(1) in "(（" else _CLOSE_SENTENCE
+            stop = closer.search(text, begin, line_end)
+            scopes.append((begin, stop.start() if stop else line_end))
+    starts = sorted(q.start for q in quantities)
     for match in re.finditer("其中|包括", text):
-        line_start = text.rfind("\n", 0, match.start()) + 1
-        if not any(line_start <= q.start < match.start() for q in quantities):
+        line_start = lines.start(match.start())
+        # Is a quantity stated on this line before 其中/包括?
+        k = bisect.bisect_left(starts, line_start)
+        if k == len(starts) or starts[k] >= match.start():
             continue
-        line_end = text.find("\n", match.end())
-        line_end = len(text) if line_end < 0 else line_end
+        line_end = lines.end(match.end())
         stop = text.find("。", match.end(), line_end)
         scopes.append((match.end(), line_end if stop < 0 else stop))
+    in_scope = _Spans(scopes)
     for quantity in quantities:
-        quantity.breakdown = any(s <= quantity.start < e for s, e in scopes)
+        quantity.breakdown = in_scope.covers(quantity.start, closed=True)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -9,19 +9,31 @@ saying whether it was loaded, skipped or a duplicate, and why.
 from __future__ import annotations
 
 import csv
+import difflib
 import hashlib
+import io
+import os
 import re
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from warnings import warn
 
 import pandas as pd
 
 from analysis import metadata as md
 from analysis import places
-from analysis.formats import Document, UnreadableFile, read_document
+from analysis.formats import (
+    DEFAULT_LIMITS,
+    Document,
+    Limits,
+    UnreadableFile,
+    decode_bytes,
+    read_document,
+)
 from analysis.normalizing import HEADING_1, normalize_lines, split_page
+from analysis.scanning import Entry, scan_folder, scan_paths
 from analysis.segmenting import segment_body, split_sentences
 
 MANIFEST_NAME = "manifest.csv"
@@ -86,16 +98,38 @@ def load_manifest(path: Path) -> pd.DataFrame:
         Naming the file and row: a missing ``file`` column, a duplicate file, a year that is
         not a whole number, a date that is not ISO YYYY-MM-DD, an unknown admin level.
     """
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        reader = csv.DictReader(fh)
-        if not reader.fieldnames or "file" not in reader.fieldnames:
-            raise ManifestError(f"{path}: the header has no 'file' column")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ManifestError(f"{path}: cannot read the manifest ({exc.strerror or exc})") from None
+    try:
+        # Excel on Chinese Windows saves CSV as GBK: decode by the same detection as reports.
+        text, _, _ = decode_bytes(data)
+    except UnreadableFile as exc:
+        raise ManifestError(f"{path}: not a CSV text file ({exc}); save it as CSV UTF-8") \
+            from None
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    if not reader.fieldnames or "file" not in reader.fieldnames:
+        raise ManifestError(f"{path}: the header has no 'file' column; the first line must "
+                            "name the columns, e.g. file,agency,year")
+    try:
         rows = list(reader)
+    except csv.Error as exc:
+        raise ManifestError(f"{path}: line {reader.line_num}: {exc}") from None
     seen: dict[str, int] = {}
     for n, row in enumerate(rows, start=2):
         where = f"{path}: row {n}"
         if None in row:
             raise ManifestError(f"{where}: more cells than header columns")
+        # A field never holds a line break, and a note that does is a swallowed row when a
+        # later line of it has a comma.
+        spanning = [key for key, value in row.items() if value and "\n" in value and (
+            key in ("file", *MANIFEST_FIELDS) or "," in value.split("\n", 1)[1])]
+        if spanning:
+            # csv reads an unclosed quote as one cell running to the next quote, swallowing
+            # the rows below into one value: refuse rather than load a 700-character agency.
+            raise ManifestError(f"{where}: the {spanning[0]!r} cell runs over several lines "
+                                "(an unclosed quote?); close the quote or remove it")
         name = (row.get("file") or "").strip()
         if not name:
             raise ManifestError(f"{where}: empty 'file' cell")
@@ -114,9 +148,40 @@ def load_manifest(path: Path) -> pd.DataFrame:
         if level and level not in md.ADMIN_LEVELS:
             raise ManifestError(f"{where} ({name}): admin_level {level!r} is not one of "
                                 f"{', '.join(md.ADMIN_LEVELS)}")
-    frame = pd.DataFrame(rows, dtype="object").map(
+    frame = pd.DataFrame(rows, columns=list(reader.fieldnames), dtype="object").map(
         lambda v: v.strip() if isinstance(v, str) else v).replace({"": pd.NA})
+    for message in manifest_warnings(frame):
+        warn(f"{path}: {message}", stacklevel=2)
     return frame
+
+
+# Columns a manifest may carry besides the fields: notes for people, never read.
+_COMMENT_COLUMNS = ("source", "note", "notes", "comment", "comments", "remark", "remarks")
+
+
+def manifest_warnings(manifest: pd.DataFrame) -> list[str]:
+    """Warnings about a manifest's columns: a name that looks like a misspelled field.
+
+    Columns other than ``file`` and the fields are free comments (``source``, ``notes``…),
+    but one that is close to a field name (``agnecy``) is almost certainly a typo whose
+    values would be silently ignored.
+
+    Returns
+    -------
+    list of str
+        One message per suspicious column, naming the field it resembles.
+    """
+    known = ("file", *MANIFEST_FIELDS)
+    messages = []
+    for column in manifest.columns:
+        name = str(column).strip()
+        if name in known or name.lower() in _COMMENT_COLUMNS:
+            continue
+        close = difflib.get_close_matches(name.lower(), known, n=1, cutoff=0.7)
+        if close:
+            messages.append(f"column {name!r} is not a manifest field and is ignored; "
+                            f"did you mean {close[0]!r}?")
+    return messages
 
 
 # --- one report --------------------------------------------------------------------------
@@ -212,27 +277,51 @@ def parse_report(doc: Document, *, file: str, sha256: str) -> dict:
             "sentences": sentences, "warnings": warnings, "page": page}
 
 
-def load_report(path: Path | str, *, file: str | None = None) -> dict:
+def load_report(path: Path | str, *, file: str | None = None,
+                limits: Limits = DEFAULT_LIMITS) -> dict:
     """Read and parse one file; see :func:`parse_report`. Raises UnreadableFile."""
     path = Path(path)
-    data = path.read_bytes()
-    doc = read_document(path)
-    return parse_report(doc, file=file or path.name, sha256=hashlib.sha256(data).hexdigest())
+    doc = read_document(path, limits=limits)
+    return parse_report(doc, file=file or path.name, sha256=doc.sha256)
 
 
 # --- the corpus ---------------------------------------------------------------------------
 
-def _list_inputs(source: Path | str | Sequence[Path | str]) -> tuple[Path | None, list[Path]]:
+def list_inputs(source: Path | str | Sequence[Path | str], *, follow_symlinks: bool = False,
+                skip: Path | None = None) -> tuple[Path | None, list[Entry]]:
+    """The entries to account for: every entry of a folder, or the files of a list.
+
+    Returns
+    -------
+    (root or None, list of Entry)
+        ``root`` is the folder (the parent of a single file); the top-level manifest is
+        not an entry (the loaders account for it themselves).
+    """
     if isinstance(source, (str, Path)):
         root = Path(source)
-        if not root.exists():
+        if not os.path.lexists(root):
             raise FileNotFoundError(f"{root}: no such folder or file")
-        if root.is_file():
-            return root.parent, [root]
-        files = sorted(p for p in root.rglob("*") if p.is_file())
-        return root, [p for p in files if p.name != MANIFEST_NAME or p.parent != root]
-    paths = sorted(Path(p) for p in source)
-    return None, paths
+        if not root.is_dir():
+            return root.parent, scan_paths([root])
+        return root, scan_folder(root, follow_symlinks=follow_symlinks, skip=skip,
+                                 top_skip=(MANIFEST_NAME,))
+    return None, scan_paths(list(source))
+
+
+def manifest_entry(root: Path | None, manifest_path: Path | None,
+                   manifest: pd.DataFrame | None) -> dict | None:
+    """The ``files`` row of the folder's own ``manifest.csv``, or None when it has none."""
+    if root is None or not (root / MANIFEST_NAME).is_file():
+        return None
+    used = manifest_path is not None and os.path.realpath(manifest_path) == \
+        os.path.realpath(root / MANIFEST_NAME)
+    if not used:
+        reason = "manifest not used (another manifest was given, or manifest=False)"
+    else:
+        reason = "; ".join(manifest_warnings(manifest)) or "ok" if manifest is not None \
+            else "ok"
+    return {"file": MANIFEST_NAME, "status": "manifest", "reason": reason, "doc_id": None,
+            "format": "csv", "encoding": None}
 
 
 def _apply_manifest(report: dict, row: pd.Series) -> None:
@@ -296,6 +385,8 @@ def load_corpus(
     *,
     manifest: Path | str | None | bool = None,
     progress: bool | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    follow_symlinks: bool = False,
 ) -> Corpus:
     """Load a folder (or a list) of reports into the corpus tables.
 
@@ -308,62 +399,97 @@ def load_corpus(
         when there is one; False ignores it.
     progress : bool, optional
         Show a progress bar on stderr; by default only for more than 50 files.
+    limits : Limits
+        Caps on input size (see :class:`analysis.formats.Limits`).
+    follow_symlinks : bool
+        Follow symbolic links that leave the folder or point to folders
+        (see :mod:`analysis.scanning`).
 
     Returns
     -------
     Corpus
-        The ``reports``, ``sections``, ``paragraphs``, ``sentences`` and ``files`` tables.
+        The ``reports``, ``sections``, ``paragraphs``, ``sentences`` and ``files`` tables;
+        ``files`` has a row for every entry of the folder.
     """
-    root, paths = _list_inputs(source)
+    root, entries = list_inputs(source, follow_symlinks=follow_symlinks)
     manifest_path = None
-    if manifest is None and root is not None and (root / MANIFEST_NAME).is_file():
+    if manifest is None and root is not None and (root / MANIFEST_NAME).is_file() \
+            and isinstance(source, (str, Path)) and Path(source).is_dir():
         manifest_path = root / MANIFEST_NAME
     elif manifest not in (None, False):
         manifest_path = Path(manifest)  # type: ignore[arg-type]
     manifest_rows = load_manifest(manifest_path) if manifest_path else None
 
-    def relative(p: Path) -> str:
-        return p.relative_to(root).as_posix() if root is not None else p.name
-
-    show = progress if progress is not None else len(paths) > 50
-    iterator: Iterable[Path] = paths
+    show = progress if progress is not None else len(entries) > 50
+    iterator: Iterable[Entry] = entries
     if show:
         from tqdm.auto import tqdm
 
-        iterator = tqdm(paths, desc="reports", unit="file", file=sys.stderr)
+        iterator = tqdm(entries, desc="reports", unit="file", file=sys.stderr)
 
-    results = [read_input(path, relative(path)) for path in iterator]
-    return assemble_corpus(results, manifest=manifest_rows)
+    results = [read_input(entry, limits=limits) for entry in iterator]
+    extra = manifest_entry(root if isinstance(source, (str, Path)) and Path(source).is_dir()
+                           else None, manifest_path, manifest_rows)
+    return assemble_corpus(results, manifest=manifest_rows,
+                           extra_files=[extra] if extra else [])
 
 
-def read_input(path: Path, name: str) -> tuple[str, dict | None, str | None]:
-    """Read one input file for :func:`assemble_corpus`; never raises.
+@dataclass
+class FileResult:
+    """What reading one input entry gave: the parsed report, or the reason it was skipped."""
+
+    name: str
+    parsed: dict | None
+    reason: str | None
+    sha256: str | None = None
+
+
+def read_input(entry: Entry, *, limits: Limits = DEFAULT_LIMITS) -> FileResult:
+    """Read one input entry for :func:`assemble_corpus`; never raises.
 
     Returns
     -------
-    (name, parsed or None, reason or None)
-        ``parsed`` as from :func:`load_report`, or the reason the file was skipped. An
+    FileResult
+        ``parsed`` as from :func:`load_report`, or the reason the entry was skipped. An
         unexpected error while parsing is a reason too, so one bad file never stops a load.
+        A note on the entry (a file name that is not UTF-8) goes with either.
     """
+    name, note = entry.name, entry.note
+
+    def skipped(reason: str, sha256: str | None = None) -> FileResult:
+        return FileResult(name, None, f"{reason}; {note}" if note else reason, sha256)
+
+    if entry.reason is not None:
+        return skipped(entry.reason)
     if any(part.startswith(".") for part in Path(name).parts):
-        return (name, None, "hidden file")
+        return skipped("hidden file")
     try:
-        return (name, load_report(path, file=name), None)
+        parsed = load_report(entry.path, file=name, limits=limits)
     except UnreadableFile as exc:
-        return (name, None, str(exc))
+        return skipped(str(exc))
     except OSError as exc:
-        return (name, None, f"cannot read file: {exc.strerror or exc}")
+        return skipped(f"cannot read file: {exc.strerror or exc}")
+    except MemoryError:
+        return skipped("out of memory while reading; lower the caps (see Limits)")
     except Exception as exc:  # noqa: BLE001 - reported in files.csv, never raised
-        return (name, None, f"failed to parse: {type(exc).__name__}: {exc}")
+        return skipped(f"failed to parse: {type(exc).__name__}: {exc}")
+    if note:
+        parsed["warnings"] = [note, *parsed["warnings"]]
+    return FileResult(name, parsed, None, parsed["report"]["sha256"])
 
 
-def assemble_corpus(results: list, *, manifest: pd.DataFrame | None = None) -> Corpus:
-    """Combine per-file results into the corpus tables (deduplicating by doc_id)."""
-    reports, sections, paragraphs, sentences, files = [], [], [], [], []
+def assemble_corpus(results: list[FileResult], *, manifest: pd.DataFrame | None = None,
+                    extra_files: Sequence[dict] = ()) -> Corpus:
+    """Combine per-file results into the corpus tables (deduplicating by doc_id).
+
+    ``extra_files`` are further rows of ``files`` (the folder's own manifest).
+    """
+    reports, sections, paragraphs, sentences, files = [], [], [], [], list(extra_files)
     seen: dict[str, str] = {}
     listed = set(manifest["file"]) if manifest is not None else set()
     by_file = manifest.set_index("file") if manifest is not None else None
-    for name, parsed, error in results:
+    for result in results:
+        name, parsed, error = result.name, result.parsed, result.reason
         if parsed is None:
             files.append({"file": name, "status": "skipped", "reason": error, "doc_id": None,
                           "format": Path(name).suffix.lstrip(".") or None, "encoding": None})
@@ -391,6 +517,8 @@ def assemble_corpus(results: list, *, manifest: pd.DataFrame | None = None) -> C
         files.append({"file": name, "status": "loaded", "reason": "; ".join(warnings) or "ok",
                       "doc_id": doc_id, "format": report["format"],
                       "encoding": report["encoding"]})
+    # Every entry in path order (the manifest's own row among them), then missing ones.
+    files.sort(key=lambda row: row["file"])
     if manifest is not None:
         present = {f["file"] for f in files} | {Path(f["file"]).name for f in files}
         for n, name in enumerate(manifest["file"], start=2):

@@ -59,7 +59,10 @@ _CHROME_LINE = [
     (re.compile(r"^(?:您)?(?:当前|现在|所在)(?:的)?位置|^当前页面|^所在位置"), "breadcrumb"),
     (re.compile(r"^\S{0,12}(?:\s*[>›»]\s*\S{1,20}){2,}$"), "breadcrumb"),
     (re.compile(r"^今天是"), "date banner"),
-    (re.compile(r"扫一扫|在手机(?:上)?打开|手机扫码|扫描二维码|用手机扫|微信扫"), "share widget"),
+    # A widget line is short and is not a sentence: 微信扫一扫, 扫一扫在手机打开当前页. A body
+    # sentence may mention the same words (群众微信扫一扫即可办理。) and must stay.
+    (re.compile(r"^[^,。;!?]{0,30}(?:扫一扫|在手机(?:上)?打开|手机扫码|扫描二维码|用手机扫|微信扫)"
+                r"[^,。;!?]{0,30}$"), "share widget"),
     (re.compile(r"^[•·\-\s]*分享(?:到)?\s*[::]?\s*$|^分享到"), "share widget"),
     (re.compile(r"^附件下载\s*[::]?$|^相关附件\s*[::]?$"), "download link"),
     (re.compile(r"^(?:【\s*)?(?:打印(?:本页|此页)?|关闭(?:窗口|本页)?|收藏|纠错|返回顶部|"

@@ -773,7 +773,10 @@ def _check_sentences(sentences: pd.DataFrame) -> None:
     if missing:
         raise ValueError(f"sentences table lacks column(s) {missing}; it needs"
                          f" {list(_SENTENCE_COLUMNS)} (see analysis.loading)")
-    bad = sentences["text"].map(lambda value: not isinstance(value, str))
+    # A plain bool array: on an empty string-dtype column, map() keeps the string dtype
+    # and pandas 3 refuses .any() on it (a build chunk with no loadable file crashed here).
+    bad = np.fromiter((not isinstance(value, str) for value in sentences["text"]), dtype=bool,
+                      count=len(sentences))
     if bad.any():
         row = sentences.loc[bad].iloc[0]
         raise ValueError(f"sentences.text must be str; doc {row['doc_id']!r} sentence"

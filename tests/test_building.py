@@ -54,9 +54,11 @@ def test_parallel_build_equals_serial_and_in_memory(generated, tmp_path):
     _assert_same(load_tables(serial), load_tables(parallel))
     _assert_same(load_tables(serial), load_corpus(generated))
     pd.testing.assert_frame_equal(_tokens(serial), _tokens(parallel))
-    # 17 reports and the empty file, in five chunks of at most four files.
+    # 17 reports and the empty file, in five chunks of at most four files; the folder's
+    # manifest.csv has its own row.
     files = pd.read_csv(serial / "files.csv")
-    assert len(files) == 18 and (files["status"] == "loaded").sum() == 17
+    assert len(files) == 19 and (files["status"] == "loaded").sum() == 17
+    assert files.set_index("file").loc["manifest.csv", "status"] == "manifest"
     assert len(list((serial / "tokens.parquet").glob("part-*.parquet"))) == 5
 
 
