@@ -1,7 +1,7 @@
 """Read Chinese government rule-of-law annual reports (法治政府建设年度报告) as data.
 
 The package turns a folder of reports into long pandas tables joined on ``doc_id``:
-``reports``, ``sections``, ``paragraphs``, ``sentences`` (see :mod:`analysis.loading`),
+``reports``, ``sections``, ``paragraphs``, ``sentences`` (see :mod:`analysis.ingest.corpus`),
 ``tokens`` (:mod:`analysis.tokenizing`) and ``indicators`` (:mod:`analysis.indicators`).
 """
 
@@ -16,7 +16,7 @@ import jieba  # noqa: F401  (cheap: the dictionary loads on first use)
 # and before any notebook cell runs.
 logging.getLogger("jieba").setLevel(logging.ERROR)
 
-from analysis.loading import Corpus, load_corpus  # noqa: E402
+from analysis.ingest.corpus import Corpus, load_corpus  # noqa: E402
 
 __all__ = ["Corpus", "load_corpus"]
 __version__ = "0.1.0"

@@ -6,10 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from analysis.formats import Limits
-from analysis.loading import ManifestError
+from analysis.ingest.corpus import ManifestError
+from analysis.ingest.publish import BuildError
+from analysis.ingest.readers import Limits
 from analysis.paths import SEEDS
-from analysis.publishing import BuildError
 
 
 def build(reports: Path, out: Path, *, manifest: Path | None = None,
@@ -17,10 +17,10 @@ def build(reports: Path, out: Path, *, manifest: Path | None = None,
           full: bool = False, **options) -> dict[str, int]:
     """Build (or rebuild incrementally) the tables of a folder of reports into ``out``.
 
-    See :func:`analysis.building.build_corpus` for the layout and ``options``. Returns the
+    See :func:`analysis.ingest.build.build_corpus` for the layout and ``options``. Returns the
     number of input files by status.
     """
-    from analysis.building import build_corpus
+    from analysis.ingest.build import build_corpus
 
     summary = build_corpus(reports, out, manifest=manifest, progress=progress,
                            workers=workers, full=full, **options)

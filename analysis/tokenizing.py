@@ -772,7 +772,7 @@ def _check_sentences(sentences: pd.DataFrame) -> None:
     missing = [name for name in _SENTENCE_COLUMNS if name not in sentences.columns]
     if missing:
         raise ValueError(f"sentences table lacks column(s) {missing}; it needs"
-                         f" {list(_SENTENCE_COLUMNS)} (see analysis.loading)")
+                         f" {list(_SENTENCE_COLUMNS)} (see analysis.ingest.corpus)")
     # A plain bool array: on an empty string-dtype column, map() keeps the string dtype
     # and pandas 3 refuses .any() on it (a build chunk with no loadable file crashed here).
     bad = np.fromiter((not isinstance(value, str) for value in sentences["text"]), dtype=bool,

@@ -23,9 +23,9 @@ from analysis.paths import SEEDS
 _CHILD = """
 import json, resource, sys, time
 from pathlib import Path
-from analysis.building import build_chunk
-from analysis.formats import Limits
-from analysis.scanning import scan_paths
+from analysis.ingest.build import build_chunk
+from analysis.ingest.readers import Limits
+from analysis.ingest.scan import scan_paths
 from analysis.tokenizing import TokenizerConfig
 path, out = Path(sys.argv[1]), sys.argv[2]
 entries = scan_paths([path])

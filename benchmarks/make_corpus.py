@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import load_corpus, places
+from analysis import load_corpus
+from analysis.ingest import places
 from analysis.paths import SEEDS
 
 DEPARTMENTS = ("城市管理局", "司法局", "生态环境局", "市场监督管理局", "交通运输局", "教育局",

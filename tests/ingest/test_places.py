@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 
-from analysis.places import count_place_mentions, dominant, parse_place_prefix
+from analysis.ingest.places import count_place_mentions, dominant, parse_place_prefix
 
 
 @pytest.mark.parametrize(

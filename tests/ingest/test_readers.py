@@ -8,7 +8,10 @@ import zipfile
 
 import pytest
 
-from analysis.formats import (
+from analysis.ingest.readers import (
+    FORMATS,
+    Document,
+    Format,
     UnreadableFile,
     declared_charset,
     decode_bytes,
@@ -108,6 +111,36 @@ def test_detect_format(name, data, fmt, warning):
 def test_detect_format_refuses_with_a_reason(name, data, reason):
     with pytest.raises(UnreadableFile, match=re.escape(reason)):
         detect_format(name, data)
+
+
+def test_every_registered_suffix_is_read_without_a_warning():
+    # Detection and the suffix check come from the registry: each format's own suffixes
+    # give no "content is … although" warning for content of that format.
+    samples = {"txt": TEXT.encode("utf-8"), "html": b"<html><body><p>x</p></body></html>",
+               "mhtml": b"MIME-Version: 1.0\r\nContent-Type: multipart/related\r\n",
+               "pdf": b"%PDF-1.7\n", "docx": _zip(["[Content_Types].xml", "word/document.xml"])}
+    assert set(samples) == set(FORMATS)
+    for name, fmt in FORMATS.items():
+        for suffix in fmt.suffixes:
+            assert detect_format(f"a{suffix}", samples[name]) == (name, []), suffix
+
+
+def test_unsupported_message_lists_the_registry():
+    with pytest.raises(UnreadableFile) as caught:
+        detect_format("notes.md", "# 笔记".encode())
+    for fmt in FORMATS.values():
+        assert fmt.label in str(caught.value) and fmt.suffixes[0] in str(caught.value)
+
+
+def test_a_new_format_is_one_entry(monkeypatch):
+    # What a contributor adds: a module with FORMAT, and its entry in FORMATS.
+    fmt = Format(name="md", suffixes=(".md",), label="Markdown",
+                 sniff=lambda data, suffix: suffix == ".md",
+                 read=lambda data, limits: Document(text=data.decode(), format="md",
+                                                    encoding="utf-8"))
+    monkeypatch.setitem(FORMATS, "md", fmt)
+    assert detect_format("notes.md", "# 笔记".encode()) == ("md", [])
+    assert detect_format("notes.txt", "# 笔记".encode())[0] == "txt"
 
 
 # --- web page encodings -------------------------------------------------------------------

@@ -25,8 +25,8 @@ from pathlib import Path
 
 import pytest
 
-from analysis.formats import NO_TEXT_LAYER, UnreadableFile, read_document, read_html
-from analysis.loading import load_corpus, load_report
+from analysis.ingest.corpus import load_corpus, load_report
+from analysis.ingest.readers import NO_TEXT_LAYER, UnreadableFile, read_document, read_html
 from analysis.paths import ROOT, SEEDS
 
 SEED_NAMES = sorted(p.name for p in SEEDS.glob("*.txt"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.normalizing import (
+from analysis.ingest.normalize import (
     classify_chrome,
     normalize_line,
     normalize_lines,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.segmenting import classify_part, detect_level, segment_body, split_sentences
+from analysis.ingest.segment import classify_part, detect_level, segment_body, split_sentences
 
 
 @pytest.mark.parametrize(

@@ -28,13 +28,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from analysis import load_corpus
-from analysis.building import build_corpus, load_tables, read_table
-from analysis.formats import Limits
-from analysis.loading import ManifestError, load_manifest
-from analysis.normalizing import classify_chrome
+from analysis.ingest.build import build_corpus, load_tables, read_table
+from analysis.ingest.corpus import ManifestError, load_manifest
+from analysis.ingest.normalize import classify_chrome
+from analysis.ingest.publish import BuildError, BuildLocked, locked
+from analysis.ingest.readers import Limits
+from analysis.ingest.scan import scan_folder
 from analysis.paths import ROOT, SEEDS
-from analysis.publishing import BuildError, BuildLocked, locked
-from analysis.scanning import scan_folder
 from analysis.tokenizing import load_tokens
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -230,7 +230,7 @@ def test_peak_memory_of_zip_bomb_and_200_mb_text(tmp_path):
         fh.truncate(200 << 20)
     script = textwrap.dedent(f"""
         import resource
-        from analysis.building import build_corpus
+        from analysis.ingest.build import build_corpus
         build_corpus({str(reports)!r}, {str(tmp_path / 'o')!r}, workers=2)
         peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
                    resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
@@ -295,7 +295,7 @@ def test_kill_9_leaves_no_workers_and_no_phantoms(tmp_path):
 
 _KILL_AT_WRITE = textwrap.dedent("""
     import os, signal, sys
-    from analysis.building import build_corpus
+    from analysis.ingest.build import build_corpus
     target, count = int(sys.argv[3]), [0]
     def killing(real):
         def wrapped(*args, **kwargs):
@@ -365,7 +365,7 @@ def test_second_build_is_refused_while_one_runs(small, tmp_path):
     assert done.returncode == 0
     holder = subprocess.Popen(
         [PYTHON, "-c", "import sys, time; from pathlib import Path; "
-         "from analysis.publishing import locked\n"
+         "from analysis.ingest.publish import locked\n"
          f"with locked(Path({str(out)!r})):\n    print('held', flush=True); time.sleep(3)"],
         stdout=subprocess.PIPE, text=True, cwd=ROOT)
     assert holder.stdout.readline().strip() == "held"

@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from analysis.scanning import BUILD_MARKER
+from analysis.ingest.scan import BUILD_MARKER
 
 __all__ = ["BuildError", "BuildLocked", "current_generation", "locked", "new_generation",
            "prepare_out", "publish", "run_tasks"]

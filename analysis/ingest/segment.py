@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from analysis.normalizing import HEADING_1, HEADING_2
+from analysis.ingest.normalize import HEADING_1, HEADING_2
 
 PARTS = ("preamble", "measures", "shortcomings", "leadership", "plans", "other")
 # Chinese names of the parts, for figure legends.

@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 
 from analysis import load_corpus
-from analysis.loading import ManifestError, load_manifest
-from analysis.normalizing import normalize_line
+from analysis.ingest.corpus import ManifestError, load_manifest
+from analysis.ingest.normalize import normalize_line
 from analysis.paths import ROOT, SEEDS
 
 # Read by hand from each seed file (and, for the two seeds that never name themselves,

@@ -22,9 +22,10 @@ from warnings import warn
 
 import pandas as pd
 
-from analysis import metadata as md
-from analysis import places
-from analysis.formats import (
+from analysis.ingest import metadata as md
+from analysis.ingest import places
+from analysis.ingest.normalize import HEADING_1, normalize_lines, split_page
+from analysis.ingest.readers import (
     DEFAULT_LIMITS,
     Document,
     Limits,
@@ -32,9 +33,8 @@ from analysis.formats import (
     decode_bytes,
     read_document,
 )
-from analysis.normalizing import HEADING_1, normalize_lines, split_page
-from analysis.scanning import Entry, scan_folder, scan_paths
-from analysis.segmenting import segment_body, split_sentences
+from analysis.ingest.scan import Entry, scan_folder, scan_paths
+from analysis.ingest.segment import segment_body, split_sentences
 
 MANIFEST_NAME = "manifest.csv"
 MANIFEST_FIELDS = ("agency", "agency_short", "admin_level", "province", "city", "district",
@@ -400,10 +400,10 @@ def load_corpus(
     progress : bool, optional
         Show a progress bar on stderr; by default only for more than 50 files.
     limits : Limits
-        Caps on input size (see :class:`analysis.formats.Limits`).
+        Caps on input size (see :class:`analysis.ingest.readers.Limits`).
     follow_symlinks : bool
         Follow symbolic links that leave the folder or point to folders
-        (see :mod:`analysis.scanning`).
+        (see :mod:`analysis.ingest.scan`).
 
     Returns
     -------

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from analysis import load_corpus
-from analysis.metadata import (
+from analysis.ingest.metadata import (
     expand_agency,
     find_published,
     find_title,
@@ -19,7 +19,7 @@ from analysis.metadata import (
     title_agency,
     url_date,
 )
-from analysis.normalizing import normalize_lines, split_page
+from analysis.ingest.normalize import normalize_lines, split_page
 
 # Openings whose text does not state a field that truth.tsv records (its note column or a
 # read of the opening says so): inference must leave these NA rather than guess.

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
-from analysis import places
-from analysis.normalizing import Page, is_doc_number
+from analysis.ingest import places
+from analysis.ingest.normalize import Page, is_doc_number
 from analysis.paths import RESOURCES
 
 ADMIN_LEVELS = ("national", "province", "city", "district", "street")

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from analysis import load_corpus
-from analysis.building import build_corpus, load_tables, read_table
+from analysis.ingest.build import build_corpus, load_tables, read_table
 from analysis.paths import ROOT, SEEDS
 from analysis.tokenizing import TokenizerConfig
 

@@ -1,0 +1,10 @@
+"""Ingest: from a folder of files to the corpus tables.
+
+Stage by stage: :mod:`~analysis.ingest.scan` lists every entry of the folder,
+:mod:`~analysis.ingest.readers` turns each file into text (one module per input format),
+:mod:`~analysis.ingest.normalize` removes page chrome, :mod:`~analysis.ingest.segment`
+finds sections and sentences, :mod:`~analysis.ingest.metadata` and
+:mod:`~analysis.ingest.places` infer who reports on which year, :mod:`~analysis.ingest.corpus`
+assembles the tables in memory (``load_corpus``), and :mod:`~analysis.ingest.build` writes
+them as partitioned Parquet, published safely by :mod:`~analysis.ingest.publish`.
+"""
