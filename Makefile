@@ -22,21 +22,27 @@ $(STAMP): pyproject.toml requirements.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
-# Regenerate every figure (and the executed notebooks) from seeds/, or from REPORTS into OUT.
-figures: $(STAMP)
-	$(PY) -m analysis figures $(if $(REPORTS),--reports $(REPORTS)) $(if $(OUT),--out $(OUT))
+# One data flow: `make tables` builds the corpus tables (incrementally), `make figures`
+# runs the notebooks on them. Another folder (REPORTS) writes under OUT (default
+# build/figures-run), never over the committed notebooks and figures.
+RUN := $(or $(OUT),$(if $(REPORTS),build/figures-run))
+TABLES_DIR := $(if $(RUN),$(RUN)/tables,build/tables)
 
-# The corpus tables of seeds/ (or REPORTS) as Parquet and CSV in build/tables (or OUT).
 tables: $(STAMP)
-	$(PY) -m analysis build $(or $(REPORTS),seeds) --out $(or $(OUT),build/tables)
+	$(PY) -m analysis build $(or $(REPORTS),seeds) --out $(TABLES_DIR)
 
+figures: tables
+	$(PY) -m analysis notebooks --tables $(TABLES_DIR) $(if $(RUN),--out $(RUN))
+
+# The committed notebooks run under nbval on the seeds' tables, whatever REPORTS says.
 test: $(STAMP)
+	$(PY) -m analysis build seeds --out build/tables
 	$(PY) -m pytest --nbval --nbval-sanitize-with notebooks/sanitize.cfg tests notebooks
 
 lint: $(STAMP)
 	$(PY) -m ruff check analysis tests benchmarks
 
-lab: $(STAMP)
+lab: tables
 	$(VENV)/bin/jupyter lab notebooks
 
 # Pin the current environment's versions (run after changing dependencies in pyproject.toml).

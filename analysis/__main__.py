@@ -9,7 +9,7 @@ from pathlib import Path
 from analysis.ingest.corpus import ManifestError
 from analysis.ingest.publish import BuildError
 from analysis.ingest.readers import Limits
-from analysis.paths import SEEDS
+from analysis.paths import ROOT, SEEDS, TABLES
 
 
 def build(reports: Path, out: Path, *, manifest: Path | None = None,
@@ -29,14 +29,15 @@ def build(reports: Path, out: Path, *, manifest: Path | None = None,
     return summary.status
 
 
-def run_notebooks(*, reports: Path | None = None, out: Path | None = None,
+def run_notebooks(*, tables: Path | None = None, out: Path | None = None,
                   timeout: int = 1200) -> list[Path]:
-    """Execute every ``notebooks/NN-*.ipynb`` headless.
+    """Execute every ``notebooks/NN-*.ipynb`` headless on built tables.
 
-    Without ``reports`` or ``out`` the committed notebooks are executed in place on
-    ``seeds/`` and their figures go to ``figures/``. With them, papermill runs the same
-    notebooks with ``reports_dir``/``figures_dir`` parameters and writes the executed
-    notebooks and figures under ``out``, leaving the committed ones untouched.
+    Without ``out`` the committed notebooks are executed in place on the seeds' tables
+    (``build/tables``) and their figures go to ``figures/``. With it, papermill runs the
+    same notebooks with ``tables_dir``/``figures_dir`` parameters and writes the executed
+    notebooks and figures under ``out``, leaving the committed ones untouched. The notebooks
+    read only the tables: no report is parsed or tokenized again.
 
     Returns
     -------
@@ -50,7 +51,7 @@ def run_notebooks(*, reports: Path | None = None, out: Path | None = None,
 
     notebooks = sorted(NOTEBOOKS.glob("[0-9][0-9]-*.ipynb"))
     written = []
-    if reports is None and out is None:
+    if out is None:
         for path in notebooks:
             nb = nbformat.read(path, as_version=4)
             NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
@@ -61,12 +62,11 @@ def run_notebooks(*, reports: Path | None = None, out: Path | None = None,
         return written
     import papermill as pm
 
-    out = (out or Path("build/figures-run")).resolve()
+    out = out.resolve()
     (out / "notebooks").mkdir(parents=True, exist_ok=True)
     (out / "figures").mkdir(parents=True, exist_ok=True)
-    parameters = {"figures_dir": str(out / "figures")}
-    if reports is not None:
-        parameters["reports_dir"] = str(Path(reports).resolve())
+    parameters = {"figures_dir": str(out / "figures"),
+                  "tables_dir": str(Path(tables or out / "tables").resolve())}
     for path in notebooks:
         target = out / "notebooks" / path.name
         pm.execute_notebook(str(path), str(target), parameters=parameters, cwd=str(NOTEBOOKS),
@@ -104,9 +104,14 @@ def main(argv: list[str] | None = None) -> int:
                              metavar="MB", help=f"cap on {what} in MiB (default %(default)g)")
     p_fig = sub.add_parser("figures", help="execute the notebooks and regenerate figures")
     p_fig.add_argument("--reports", type=Path, default=None,
-                       help="run the notebooks on this folder instead of seeds/")
+                       help="build this folder instead of seeds/ and run the notebooks on it")
     p_fig.add_argument("--out", type=Path, default=None,
                        help="write executed notebooks and figures here, not over the committed ones")
+    p_nb = sub.add_parser("notebooks", help="run the notebooks on built tables")
+    p_nb.add_argument("--tables", type=Path, default=None,
+                      help="built tables (default: build/tables, the seeds')")
+    p_nb.add_argument("--out", type=Path, default=None,
+                      help="write executed notebooks and figures here, not over the committed ones")
     args = parser.parse_args(argv)
     try:
         return _run(parser, args)
@@ -121,10 +126,23 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     if args.command == "figures":
-        tables = (args.out / "tables") if args.out else Path("build/tables")
+        # One data flow: build (incrementally) once, then the notebooks read the tables.
+        # Another folder never overwrites the committed notebooks and figures.
+        out = args.out or (ROOT / "build" / "figures-run" if args.reports else None)
+        tables = (out / "tables") if out else TABLES
         counts = build(args.reports or SEEDS, tables)
         print(f"tables: {counts} -> {tables}", file=sys.stderr)
-        run_notebooks(reports=args.reports, out=args.out)
+        run_notebooks(tables=tables if out else None, out=out)
+        return 0
+    if args.command == "notebooks":
+        tables = args.tables or TABLES
+        if not (tables / "reports.parquet").exists():
+            raise BuildError(f"{tables}: no built tables; run `make tables` or "
+                             "`python -m analysis build REPORTS --out TABLES` first")
+        if args.out is None and tables.resolve() != TABLES.resolve():
+            raise BuildError("--out is needed with --tables: the committed notebooks and "
+                             "figures are only ever made from the seeds' tables")
+        run_notebooks(tables=tables if args.out else None, out=args.out)
         return 0
     if args.command == "build":
         if not args.reports.exists():

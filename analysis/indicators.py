@@ -42,7 +42,7 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-from analysis import paths
+from analysis import paths, schema
 
 __all__ = [
     "CATEGORY_LABELS",
@@ -54,22 +54,9 @@ __all__ = [
     "pivot_indicators",
 ]
 
-#: Columns of the table returned by :func:`extract_indicators`, in order.
-INDICATOR_COLUMNS: list[str] = [
-    "measure",
-    "category",
-    "value",
-    "unit",
-    "value_std",
-    "unit_std",
-    "approx",
-    "low",
-    "high",
-    "span",
-    "start",
-    "end",
-    "breakdown",
-]
+#: Columns of what :func:`extract_indicators` finds in one text, in order; the indicators
+#: table (analysis.schema) puts doc_id, section_id, part and sent_id before them.
+INDICATOR_COLUMNS: list[str] = schema.columns("indicators")[4:]
 
 #: Chinese label of each category, for table headers and figure labels. Keys are exactly the
 #: categories of ``resources/indicator_categories.tsv`` plus the fall-back ``other``.
@@ -1035,10 +1022,7 @@ def _mark_breakdowns(text: str, quantities: list[_Quantity]) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
-_DTYPES = {"measure": "str", "category": "str", "value": "float64", "unit": "str",
-           "value_std": "float64", "unit_std": "str", "approx": "bool", "low": "float64",
-           "high": "float64", "span": "str", "start": "int64", "end": "int64",
-           "breakdown": "bool"}
+_DTYPES = {name: schema.TABLES["indicators"][name] for name in INDICATOR_COLUMNS}
 
 
 def _empty_indicators() -> pd.DataFrame:
@@ -1167,7 +1151,6 @@ def load_indicators(
         if not isinstance(text, str):
             raise ValueError(f"report {doc_id!r} has no text")
         rows += [{"doc_id": doc_id, **row} for row in _extract_rows(text)]
-    columns = ["doc_id", "section_id", "part", "sent_id", *INDICATOR_COLUMNS]
     if rows:
         table = pd.DataFrame(rows, columns=["doc_id", *INDICATOR_COLUMNS]).astype(
             {"doc_id": "str", **_DTYPES})
@@ -1212,7 +1195,7 @@ def load_indicators(
             ],
             dtype="str",
         )
-    return table[columns].sort_values(["doc_id", "start"], kind="stable").reset_index(drop=True)
+    return schema.conform(table.sort_values(["doc_id", "start"], kind="stable"), "indicators")
 
 
 def pivot_indicators(

@@ -15,6 +15,8 @@ RESOURCES: Path = PACKAGE_DIR / "resources"
 SEEDS: Path = ROOT / "seeds"
 NOTEBOOKS: Path = ROOT / "notebooks"
 FIGURES: Path = ROOT / "figures"
+# The seeds' built tables, which the committed notebooks read (`make tables`, git-ignored).
+TABLES: Path = ROOT / "build" / "tables"
 TESTS: Path = ROOT / "tests"
 # Derived data that can always be rebuilt; git ignores it.
 CACHE: Path = Path(os.environ.get("FZZF_CACHE", ROOT / ".cache"))

@@ -44,7 +44,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from analysis import paths
+from analysis import paths, schema
 
 __all__ = [
     "BACKENDS",
@@ -73,10 +73,7 @@ KINDS: tuple[str, ...] = ("word", "title", "number", "date", "punct", "latin", "
 DEFAULT_TERM_KINDS: tuple[str, ...] = ("word", "title", "latin")
 BACKENDS: tuple[str, ...] = ("rjieba", "jieba")
 
-TOKEN_COLUMNS: list[str] = [
-    "doc_id", "section_id", "para_id", "sent_id", "position", "token", "kind",
-    "is_stop", "is_filler", "in_lexicon", "start", "end",
-]
+TOKEN_COLUMNS: list[str] = schema.columns("tokens")
 _SENTENCE_COLUMNS = ("doc_id", "section_id", "para_id", "sent_id", "text", "start")
 
 # A lexicon entry without a frequency gets this one. jieba's suggest_freq would give the bare

@@ -32,7 +32,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import paths
+from analysis import paths, schema
 from analysis.ingest.corpus import (
     FILE_COLUMNS,
     MANIFEST_NAME,
@@ -157,7 +157,7 @@ def _token_tables(sentences: pd.DataFrame, config) -> tuple[pd.DataFrame, pd.Dat
     counts = (tokens.groupby(["doc_id", "token", "kind", "is_stop", "is_filler",
                               "in_lexicon"], sort=True, observed=True)
               .size().rename("n").reset_index())
-    return tokens, counts
+    return tokens, schema.conform(counts, "counts")
 
 
 def build_chunk(task: dict) -> dict:
@@ -515,16 +515,31 @@ def read_table(out: Path | str, table: str, *, columns: Sequence[str] | None = N
     DataFrame
         The table's rows in chunk order.
     """
-    folder = _generation(Path(out)) / f"{table}.parquet"
+    out = _generation(Path(out))
+    folder = out / f"{table}.parquet"
     if not folder.exists():
         raise FileNotFoundError(f"{folder}: no such table; run `python -m analysis build`")
+    wanted = list(columns) if columns else schema.columns(table)
+    # ``label`` is unique across the corpus, so it lives with the build's state, not in the
+    # part files a chunk writes: it is joined here, and the table is whole either way.
+    label = table == "reports" and "label" in wanted
+    stored = [c for c in wanted if not (label and c == "label")]
+    if label and "doc_id" not in stored:
+        stored.append("doc_id")
     parts = sorted(folder.glob("part-*.parquet"))
-    frames = [pd.read_parquet(p, columns=list(columns) if columns else None, filters=filters)
-              for p in parts]
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    frames = [pd.read_parquet(p, columns=stored, filters=filters) for p in parts]
+    frame = pd.concat(frames, ignore_index=True) if frames else \
+        schema.empty(table)[stored]
+    if label:
+        labels = pd.read_parquet(out / STATE_DIR / "reports.parquet", columns=["doc_id", "label"])
+        frame = frame.merge(labels, on="doc_id", how="left", validate="many_to_one")
+    frame = frame[wanted]
+    if columns:
+        return frame
+    return schema.conform(frame, table)
 
 
-def load_tables(out: Path | str) -> Corpus:
+def read_tables(out: Path | str) -> Corpus:
     """The built tables as a :class:`Corpus`, in the same order as :func:`load_corpus`.
 
     Returns
@@ -534,8 +549,7 @@ def load_tables(out: Path | str) -> Corpus:
     """
     # Resolve the published generation once, so a build published meanwhile cannot mix in.
     out = _generation(Path(out))
-    index = pd.read_parquet(out / STATE_DIR / "reports.parquet", columns=["doc_id", "label"])
-    reports = read_table(out, "reports").merge(index, on="doc_id", how="left")
+    reports = read_table(out, "reports")
     order = {doc: k for k, doc in enumerate(reports.sort_values("file")["doc_id"])}
 
     def ordered(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
@@ -545,17 +559,14 @@ def load_tables(out: Path | str) -> Corpus:
         return (frame.assign(_rank=rank).sort_values(["_rank", *keys], kind="stable")
                 .drop(columns="_rank").reset_index(drop=True))
 
-    from analysis.ingest.corpus import _tidy
-
-    reports = ordered(reports, [])[REPORT_COLUMNS]
-    # The state keeps the text as it is; files.csv escapes cells for spreadsheets.
+    reports = ordered(reports, [])
     files = pd.read_parquet(out / STATE_DIR / "files.parquet", columns=FILE_COLUMNS)
     return Corpus(
-        _tidy(reports),
-        _tidy(ordered(read_table(out, "sections"), ["section_id"])),
-        _tidy(ordered(read_table(out, "paragraphs"), ["para_id"])),
-        _tidy(ordered(read_table(out, "sentences"), ["sent_id"])),
-        _tidy(files),
+        schema.conform(reports, "reports"),
+        schema.conform(ordered(read_table(out, "sections"), ["section_id"]), "sections"),
+        schema.conform(ordered(read_table(out, "paragraphs"), ["para_id"]), "paragraphs"),
+        schema.conform(ordered(read_table(out, "sentences"), ["sent_id"]), "sentences"),
+        schema.conform(files, "files"),
     )
 
 

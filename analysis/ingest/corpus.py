@@ -22,6 +22,7 @@ from warnings import warn
 
 import pandas as pd
 
+from analysis import schema
 from analysis.ingest import metadata as md
 from analysis.ingest import places
 from analysis.ingest.normalize import HEADING_1, normalize_lines, split_page
@@ -366,18 +367,9 @@ def _short_label(report: dict) -> str:
     return md.shorten_agency(agency)
 
 
-REPORT_COLUMNS = [
-    "doc_id", "file", "sha256", "format", "encoding", "title", "agency", "agency_short",
-    "label", "agency_stated", "agency_source", "admin_level", "admin_level_source", "province",
-    "city", "district", "adcode", "place_source", "year", "year_source", "published",
-    "published_source", "doc_number", "page_source", "source_url", "page_title", "n_chars", "n_paragraphs", "n_sections",
-    "truncated", "text",
-]
-SECTION_COLUMNS = ["doc_id", "section_id", "parent_id", "level", "heading", "part", "start",
-                   "end", "n_chars", "text"]
-PARAGRAPH_COLUMNS = ["doc_id", "section_id", "para_id", "start", "end", "text"]
-SENTENCE_COLUMNS = ["doc_id", "section_id", "para_id", "sent_id", "start", "end", "text"]
-FILE_COLUMNS = ["file", "status", "reason", "doc_id", "format", "encoding"]
+# The columns of each table, from the one schema (analysis.schema).
+REPORT_COLUMNS = schema.columns("reports")
+FILE_COLUMNS = schema.columns("files")
 
 
 def load_corpus(
@@ -531,15 +523,9 @@ def assemble_corpus(results: list[FileResult], *, manifest: pd.DataFrame | None 
         if not report.get("agency_short") or pd.isna(report.get("agency_short")):
             report["agency_short"] = _short_label(report)
 
-    reports_df = pd.DataFrame(reports, columns=REPORT_COLUMNS)
-    reports_df["year"] = pd.array(reports_df["year"].tolist(), dtype="Int64")
-    reports_df = add_labels(reports_df)
-    sections_df = pd.DataFrame(sections, columns=SECTION_COLUMNS)
-    paragraphs_df = pd.DataFrame(paragraphs, columns=PARAGRAPH_COLUMNS)
-    sentences_df = pd.DataFrame(sentences, columns=SENTENCE_COLUMNS)
-    files_df = pd.DataFrame(files, columns=FILE_COLUMNS)
-    return Corpus(_tidy(reports_df), _tidy(sections_df), _tidy(paragraphs_df),
-                  _tidy(sentences_df), _tidy(files_df))
+    return Corpus(schema.conform(add_labels(schema.frame(reports, "reports")), "reports"),
+                  schema.frame(sections, "sections"), schema.frame(paragraphs, "paragraphs"),
+                  schema.frame(sentences, "sentences"), schema.frame(files, "files"))
 
 
 def add_labels(reports: pd.DataFrame) -> pd.DataFrame:
@@ -573,15 +559,6 @@ def _resolved_by_manifest(warning: str, report: dict) -> bool:
     if report.get("agency_source") == "manifest" and warning.startswith("place from"):
         return True
     return False
-
-
-def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
-    # Missing values are pd.NA everywhere, whatever produced them (None, NaN).
-    out = frame.copy()
-    for column in out.columns:
-        if out[column].dtype == object:
-            out[column] = out[column].astype("string")
-    return out.reset_index(drop=True)
 
 
 def add_report_columns(

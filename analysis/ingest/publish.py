@@ -14,7 +14,7 @@ hard links to the previous generation, so an incremental build copies nothing), 
 publishes it by renaming the staging folder and then swapping the ``current`` link with
 one atomic ``rename``. Readers that go through ``current`` see the old build or the new
 one, never a mixture; the previous generation is kept until the next publication, so a
-reader that pinned it (``read_table`` and ``load_tables`` resolve ``current`` once) can
+reader that pinned it (``read_table`` and ``read_tables`` resolve ``current`` once) can
 finish. A build killed at any point leaves ``current`` on the last complete build; the next
 build deletes the staging folder and starts from there.
 """

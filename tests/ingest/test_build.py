@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from analysis import load_corpus
-from analysis.ingest.build import build_corpus, load_tables, read_table
+from analysis.ingest.build import build_corpus, read_table, read_tables
 from analysis.paths import ROOT, SEEDS
 from analysis.tokenizing import TokenizerConfig
 
@@ -51,8 +51,8 @@ def test_parallel_build_equals_serial_and_in_memory(generated, tmp_path):
     serial, parallel = tmp_path / "serial", tmp_path / "parallel"
     build_corpus(generated, serial, workers=1, chunk_size=4)
     build_corpus(generated, parallel, workers=2, chunk_size=4)
-    _assert_same(load_tables(serial), load_tables(parallel))
-    _assert_same(load_tables(serial), load_corpus(generated))
+    _assert_same(read_tables(serial), read_tables(parallel))
+    _assert_same(read_tables(serial), load_corpus(generated))
     pd.testing.assert_frame_equal(_tokens(serial), _tokens(parallel))
     # 17 reports and the empty file, in five chunks of at most four files; the folder's
     # manifest.csv has its own row.
@@ -74,7 +74,7 @@ def test_incremental_add_change_remove(generated, tmp_path):
     shutil.copy(tmp_path / "more" / "report_00012.txt", folder / "report_00012.txt")
     added = build_corpus(folder, out, workers=1, chunk_size=4)
     assert (added.full, added.processed, added.reused) == (False, 1, 18)
-    _assert_same(load_tables(out), load_corpus(folder))
+    _assert_same(read_tables(out), load_corpus(folder))
 
     # Change one, remove another: the changed one is processed again, the removed one dropped.
     text = (folder / "report_00003.txt").read_text(encoding="utf-8")
@@ -82,7 +82,7 @@ def test_incremental_add_change_remove(generated, tmp_path):
     os.remove(folder / "report_00005.txt")
     changed = build_corpus(folder, out, workers=1, chunk_size=4)
     assert (changed.processed, changed.removed) == (1, 1)
-    _assert_same(load_tables(out), load_corpus(folder))
+    _assert_same(read_tables(out), load_corpus(folder))
     fresh = tmp_path / "fresh"
     build_corpus(folder, fresh, workers=1, chunk_size=4)
     pd.testing.assert_frame_equal(_tokens(out), _tokens(fresh))
@@ -105,11 +105,11 @@ def test_duplicate_added_later_in_path_order(generated, tmp_path):
     files = pd.read_csv(out / "files.csv").set_index("file")
     assert files.loc["report_00004.txt", "status"] == "duplicate"
     assert files.loc["report_00004.txt", "reason"] == "same report text as a_copy.txt"
-    _assert_same(load_tables(out), load_corpus(folder))
+    _assert_same(read_tables(out), load_corpus(folder))
     # Removing the kept copy brings the original back.
     os.remove(folder / "a_copy.txt")
     build_corpus(folder, out, workers=1, chunk_size=4)
-    _assert_same(load_tables(out), load_corpus(folder))
+    _assert_same(read_tables(out), load_corpus(folder))
 
 
 def test_lexicon_change_retokenizes_without_parsing(generated, tmp_path):

@@ -28,7 +28,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from analysis import load_corpus
-from analysis.ingest.build import build_corpus, load_tables, read_table
+from analysis.ingest.build import build_corpus, read_table, read_tables
 from analysis.ingest.corpus import ManifestError, load_manifest
 from analysis.ingest.normalize import classify_chrome
 from analysis.ingest.publish import BuildError, BuildLocked, locked
@@ -86,7 +86,7 @@ def test_folder_of_only_bad_files_builds(tmp_path):
     assert files.loc["e.txt", "reason"] == "empty file"
     assert files.loc["junk.bin", "status"] == "skipped"
     assert summary.status == {"skipped": 2}
-    corpus = load_tables(tmp_path / "o")
+    corpus = read_tables(tmp_path / "o")
     assert corpus.reports.empty and "doc_id" in corpus.reports.columns
     assert read_table(tmp_path / "o", "tokens").empty
 
@@ -289,8 +289,8 @@ def test_kill_9_leaves_no_workers_and_no_phantoms(tmp_path):
     build_corpus(reports, out, workers=2, chunk_size=5)
     fresh = tmp_path / "fresh"
     build_corpus(reports, fresh, workers=1)
-    _same(load_tables(out), load_tables(fresh))
-    assert len(load_tables(out).reports) == 20
+    _same(read_tables(out), read_tables(fresh))
+    assert len(read_tables(out).reports) == 20
 
 
 _KILL_AT_WRITE = textwrap.dedent("""
@@ -321,7 +321,7 @@ def test_kill_at_write_points_then_rerun_equals_clean_build(small, tmp_path):
     shutil.copytree(small, reports)
     out = tmp_path / "o"
     build_corpus(reports, out, workers=1, chunk_size=3)
-    before = load_tables(out)
+    before = read_tables(out)
     # Change the folder: one added, one removed, one edited.
     shutil.copy(SEED, reports / "added.txt")
     (reports / "report_00002.txt").unlink()
@@ -330,7 +330,7 @@ def test_kill_at_write_points_then_rerun_equals_clean_build(small, tmp_path):
                       encoding="utf-8")
     fresh = tmp_path / "fresh"
     build_corpus(reports, fresh, workers=1)
-    expected = load_tables(fresh)
+    expected = read_tables(fresh)
 
     probe = tmp_path / "probe"
     shutil.copytree(out, probe, symlinks=True)
@@ -346,9 +346,9 @@ def test_kill_at_write_points_then_rerun_equals_clean_build(small, tmp_path):
         killed = subprocess.run([PYTHON, "-c", _KILL_AT_WRITE, str(reports), str(target),
                                  str(point)], capture_output=True, timeout=300, cwd=ROOT)
         assert killed.returncode == -signal.SIGKILL
-        _same(load_tables(target), before)  # the previous build, whole
+        _same(read_tables(target), before)  # the previous build, whole
         build_corpus(reports, target, workers=1, chunk_size=3)
-        _same(load_tables(target), expected)
+        _same(read_tables(target), expected)
         assert not list((target / "generations").glob(".staging-*"))
 
 
@@ -390,12 +390,12 @@ def test_concurrent_builds_leave_one_whole_build(small, tmp_path):
             for folder in (small, other)]
     for run in runs:
         assert run.wait(timeout=300) == 0, run.stderr.read()
-    built = load_tables(out)
+    built = read_tables(out)
     n = len(built.reports)
     assert n in (8, 5)
     fresh = tmp_path / "fresh"
     build_corpus(small if n == 8 else other, fresh, workers=1)
-    _same(built, load_tables(fresh))
+    _same(built, read_tables(fresh))
 
 
 # --- 6. broken bytes ----------------------------------------------------------------------
@@ -438,7 +438,7 @@ def test_truncated_state_costs_a_full_rebuild_not_a_failure(small, tmp_path):
     assert summary.full and "unreadable" in summary.warnings[0]
     fresh = tmp_path / "fresh"
     build_corpus(small, fresh, workers=1)
-    _same(load_tables(out), load_tables(fresh))
+    _same(read_tables(out), read_tables(fresh))
     json.loads((out / "_build" / "meta.json").read_text(encoding="utf-8"))
 
 
@@ -659,7 +659,7 @@ def test_same_size_edit_with_mtime_restored_is_seen(small, tmp_path):
     assert build_corpus(reports, out, workers=1).processed == 1
     fresh = tmp_path / "fresh"
     build_corpus(reports, fresh, workers=1)
-    _same(load_tables(out), load_tables(fresh))
+    _same(read_tables(out), read_tables(fresh))
     # A touch that changes nothing costs a hash, not a rebuild.
     os.utime(reports / "report_00002.txt")
     assert build_corpus(reports, out, workers=1).processed == 0
@@ -676,4 +676,4 @@ def test_formula_cells_are_escaped_in_csv(tmp_path):
     build_corpus(reports, out, workers=1)
     assert "'=HYPERLINK(1).txt" in _files(out).index
     assert pd.read_csv(out / "reports.csv", dtype=str)["file"].iloc[0] == "'=HYPERLINK(1).txt"
-    assert load_tables(out).reports["file"].iloc[0] == "=HYPERLINK(1).txt"
+    assert read_tables(out).reports["file"].iloc[0] == "=HYPERLINK(1).txt"
