@@ -17,7 +17,8 @@ import jieba  # noqa: F401  (cheap: the dictionary loads on first use)
 logging.getLogger("jieba").setLevel(logging.ERROR)
 
 from analysis.ingest.build import build_corpus, read_table, read_tables  # noqa: E402
-from analysis.ingest.corpus import Corpus, load_corpus  # noqa: E402
+from analysis.ingest.corpus import Corpus, load_corpus, select_reports  # noqa: E402
 
-__all__ = ["Corpus", "build_corpus", "load_corpus", "read_table", "read_tables"]
+__all__ = ["Corpus", "build_corpus", "load_corpus", "read_table", "read_tables",
+           "select_reports"]
 __version__ = "0.1.0"

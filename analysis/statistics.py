@@ -1,7 +1,9 @@
-"""Term statistics on the ``tokens`` table.
+"""Term statistics on the ``tokens`` table, or on the build's ``counts`` table.
 
-Every function takes a DataFrame (``tokens``, or the ``counts`` table made by
-:func:`count_terms`) and returns a new long DataFrame; inputs are never mutated.
+Every function takes a DataFrame (``tokens``; the build's ``counts``, one row per report and
+token with its count ``n``, which gives the same results for everything that only counts;
+or the table made by :func:`count_terms`) and returns a new long DataFrame; inputs are never
+mutated. Only :func:`kwic` and :func:`score_collocations` need word order, so the tokens.
 
 Which tokens are terms
 ----------------------
@@ -116,6 +118,20 @@ def _is_counts(frame: pd.DataFrame) -> bool:
     return "term" in frame.columns and "n" in frame.columns
 
 
+def _weights(frame: pd.DataFrame) -> np.ndarray:
+    """How many occurrences each row stands for.
+
+    A row of the build's ``counts`` table (``doc_id``, ``token``, flags, ``n``: one row per
+    report and token) stands for ``n`` tokens; a row of the ``tokens`` table for one. So
+    every statistic that only counts gives the same result on either, and a notebook can
+    work from ``counts``, a seventh of the size of ``tokens``.
+    """
+    if "token" in frame.columns and "n" in frame.columns:
+        return frame["n"].to_numpy(dtype=np.int64)
+    return np.ones(len(frame), dtype=np.int64)
+
+
+
 def select_terms(
     tokens: pd.DataFrame,
     *,
@@ -220,13 +236,17 @@ def _group_counts(
         _require(frame, [by], "tokens")
         kept = select_terms(frame, kinds=kinds, drop_stop=drop_stop)
         codes, groups = pd.factorize(kept[by], sort=True, use_na_sentinel=False)
+        weights = _weights(kept)
+        # Codes sorted like the terms, so the (group, term) order is the strings' order.
+        term_codes, term_names = pd.factorize(kept["token"], sort=True)
         table = (
-            pd.DataFrame({"group": codes, "term": kept["token"].to_numpy(dtype=object)})
-            .groupby(["group", "term"], sort=True)
-            .size()
+            pd.DataFrame({"group": codes, "term": term_codes, "n": weights})
+            .groupby(["group", "term"], sort=True)["n"]
+            .sum()
             .reset_index(name="n")
         )
-        totals = np.bincount(codes, minlength=len(groups)).astype(np.float64)
+        table["term"] = np.asarray(term_names, dtype=object)[table["term"].to_numpy()]
+        totals = np.bincount(codes, weights=weights, minlength=len(groups)).astype(np.float64)
         return _Counts(
             table["group"].to_numpy(),
             table["term"].to_numpy(dtype=object),
@@ -373,18 +393,23 @@ def count_terms(
     _require(tokens, ["doc_id", "token", *keys], "tokens")
     kept = select_terms(tokens, kinds=kinds, drop_stop=drop_stop, exclude=exclude)
     codes, key_values = _group_codes(kept, keys)
+    # Integer codes, not one Python string per row: a national counts table has tens of
+    # millions of rows, and object arrays of them took gigabytes.
+    term_codes, term_names = pd.factorize(kept["token"])
     frame = pd.DataFrame(
         {
             "group": codes,
-            "doc": kept["doc_id"].to_numpy(dtype=object),
-            "term": kept["token"].to_numpy(dtype=object),
+            "doc": pd.factorize(kept["doc_id"])[0],
+            "term": term_codes,
+            "weight": _weights(kept),
         }
     )
     grouped = frame.groupby(["group", "term"], sort=False)
-    table = grouped.size().rename("n").to_frame()
-    table["df"] = frame.drop_duplicates().groupby(["group", "term"], sort=False).size()
+    table = grouped["weight"].sum().rename("n").to_frame()
+    table["df"] = (frame.drop_duplicates(["group", "doc", "term"])
+                   .groupby(["group", "term"], sort=False).size())
     table = table.reset_index()
-    n_tokens = frame.groupby("group").size()
+    n_tokens = frame.groupby("group")["weight"].sum()
     n_docs = frame.groupby("group")["doc"].nunique()
     group_df = table.groupby("term").size()
     n_groups = len(n_tokens)
@@ -401,7 +426,8 @@ def count_terms(
 
     out = key_values.iloc[group].reset_index(drop=True) if keys else pd.DataFrame(index=table.index)
     out = out.assign(
-        term=pd.array(table["term"].to_numpy(dtype=object), dtype="str"),
+        term=pd.array(np.asarray(term_names, dtype=object)[table["term"].to_numpy()],
+                      dtype="str"),
         n=n,
         n_tokens=totals,
         rate_per_10k=PER * tf,
@@ -915,16 +941,20 @@ def score_themes(
     kept = select_terms(tokens, kinds=kinds, drop_stop=drop_stop)
     codes, key_values = _group_codes(kept, keys)
     n_groups = len(key_values) if keys else (1 if len(kept) else 0)
-    n_tokens = np.bincount(codes, minlength=n_groups)
+    weights = _weights(kept)
+    n_tokens = np.bincount(codes, weights=weights, minlength=n_groups).astype(np.int64)
 
-    hits = pd.DataFrame({"group": codes, "term": kept["token"].to_numpy(dtype=object)}).merge(
-        lexicon, on="term", how="inner"
-    )
+    # Only the rows whose token is a theme term become strings.
+    listed = kept["token"].isin(lexicon["term"]).to_numpy()
+    hits = pd.DataFrame({"group": codes[listed],
+                         "term": kept["token"][listed].to_numpy(dtype=object),
+                         "weight": weights[listed]}).merge(lexicon, on="term", how="inner")
     theme_code = pd.Categorical(hits["theme"], categories=theme_order).codes
     n_themes = len(theme_order)
     flat = hits["group"].to_numpy() * n_themes + theme_code
     size = n_groups * n_themes
-    n = np.bincount(flat, minlength=size)
+    n = np.bincount(flat, weights=hits["weight"].to_numpy(dtype=np.float64),
+                    minlength=size).astype(np.int64)
     distinct = hits.assign(flat=flat).drop_duplicates(["flat", "term"])["flat"].to_numpy()
     n_terms = np.bincount(distinct, minlength=size)
 

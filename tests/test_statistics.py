@@ -726,3 +726,44 @@ def test_seed_themes_agree_with_term_counts(seed_tokens):
     got = themes.set_index(["doc_id", "theme"])["n"]
     assert got.reindex(expected.index).tolist() == expected.tolist()
     assert got.drop(expected.index).eq(0).all()
+
+
+# --- the build's counts table gives what the tokens give ---------------------------------
+
+def _seed_tokens_and_counts(seeds):
+    from analysis.ingest.build import _token_tables
+    from analysis.ingest.corpus import add_report_columns
+    from analysis.tokenizing import TokenizerConfig
+
+    tokens, counts = _token_tables(seeds.sentences, TokenizerConfig())
+    columns = ["label", "year", "agency"]
+    return (add_report_columns(tokens, seeds.reports, columns=columns),
+            add_report_columns(counts, seeds.reports, columns=columns))
+
+
+@pytest.mark.parametrize("by", [(), ("label",), ("year",), ("doc_id",)])
+def test_count_terms_on_counts_equals_tokens(seeds, by):
+    tokens, counts = _seed_tokens_and_counts(seeds)
+    assert len(counts) < len(tokens) / 2  # the point of it
+    pd.testing.assert_frame_equal(st.count_terms(counts, by=by), st.count_terms(tokens, by=by))
+
+
+def test_theme_similarity_keyness_on_counts_equal_tokens(seeds):
+    from analysis import comparison as cp
+
+    tokens, counts = _seed_tokens_and_counts(seeds)
+    pd.testing.assert_frame_equal(st.score_themes(counts, by=["label"]),
+                                  st.score_themes(tokens, by=["label"]))
+    pd.testing.assert_frame_equal(st.score_similarity(counts), st.score_similarity(tokens))
+    pd.testing.assert_frame_equal(cp.score_distinctive(counts, by="label", top=5),
+                                  cp.score_distinctive(tokens, by="label", top=5))
+    pd.testing.assert_frame_equal(cp.score_change(counts, by="year"),
+                                  cp.score_change(tokens, by="year"))
+    pd.testing.assert_frame_equal(cp.find_new_terms(counts, by="year"),
+                                  cp.find_new_terms(tokens, by="year"))
+
+
+def test_word_order_statistics_refuse_counts(seeds):
+    _, counts = _seed_tokens_and_counts(seeds)
+    with pytest.raises(ValueError, match="position"):
+        st.kwic(counts, term="营商环境")

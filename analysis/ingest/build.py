@@ -44,6 +44,7 @@ from analysis.ingest.corpus import (
     load_manifest,
     manifest_entry,
     read_input,
+    select_reports,
 )
 from analysis.ingest.publish import (
     current_generation,
@@ -504,22 +505,40 @@ def _finish(out: Path, files: pd.DataFrame, index: pd.DataFrame,
 
 
 def read_table(out: Path | str, table: str, *, columns: Sequence[str] | None = None,
-               filters=None) -> pd.DataFrame:
-    """Read one partitioned table of a build, e.g. ``read_table(out, "counts")``.
+               filters=None, text: bool = True, doc_ids=None) -> pd.DataFrame:
+    """Read one table of a build, e.g. ``read_table(out, "counts")``.
 
-    ``columns`` and pyarrow ``filters`` (``[("doc_id", "in", ids)]``) read only what is
-    needed, so a corpus larger than memory can be queried piece by piece.
+    ``columns``, pyarrow ``filters`` (``[("doc_id", "in", ids)]``), ``doc_ids`` (the reports
+    of a selection, see :func:`~analysis.ingest.corpus.select_reports`) and ``text=False``
+    (leave out the long ``text`` column of reports, sections, paragraphs and sentences) read
+    only what is needed, so a corpus larger than memory can be queried piece by piece.
 
     Returns
     -------
     DataFrame
-        The table's rows in chunk order.
+        The named table (``reports``, ``sections``, ``paragraphs``, ``sentences``,
+        ``tokens``, ``counts``, ``indicators`` or ``files``), rows in chunk order; with its
+        schema's dtypes unless ``columns`` picks some.
     """
     out = _generation(Path(out))
+    if doc_ids is not None:
+        # A selection (select_reports) read from disk: only the parts' matching rows. An
+        # empty selection reads nothing (pyarrow cannot type an empty value set).
+        wanted_ids = sorted({str(d) for d in doc_ids})
+        if not wanted_ids:
+            empty = schema.empty(table)
+            return empty[list(columns)] if columns else empty[
+                [c for c in empty.columns if text or c != "text"]]
+        filters = [*(filters or []), ("doc_id", "in", wanted_ids)]
+    if table == "files":
+        files = pd.read_parquet(out / STATE_DIR / "files.parquet", columns=FILE_COLUMNS,
+                                filters=filters)
+        return schema.conform(files, "files")[list(columns) if columns else FILE_COLUMNS]
     folder = out / f"{table}.parquet"
     if not folder.exists():
         raise FileNotFoundError(f"{folder}: no such table; run `python -m analysis build`")
-    wanted = list(columns) if columns else schema.columns(table)
+    wanted = list(columns) if columns else [
+        c for c in schema.columns(table) if text or c != "text"]
     # ``label`` is unique across the corpus, so it lives with the build's state, not in the
     # part files a chunk writes: it is joined here, and the table is whole either way.
     label = table == "reports" and "label" in wanted
@@ -534,13 +553,19 @@ def read_table(out: Path | str, table: str, *, columns: Sequence[str] | None = N
         labels = pd.read_parquet(out / STATE_DIR / "reports.parquet", columns=["doc_id", "label"])
         frame = frame.merge(labels, on="doc_id", how="left", validate="many_to_one")
     frame = frame[wanted]
-    if columns:
+    if columns or not text:
         return frame
     return schema.conform(frame, table)
 
 
-def read_tables(out: Path | str) -> Corpus:
+def read_tables(out: Path | str, *, text: bool = True, where: dict | None = None) -> Corpus:
     """The built tables as a :class:`Corpus`, in the same order as :func:`load_corpus`.
+
+    ``text=False`` leaves out the ``text`` columns, which hold the corpus several times over:
+    what a notebook that works from ``counts`` needs at national scale. ``where`` selects
+    reports as :func:`~analysis.ingest.corpus.select_reports` does (``{"year": 2024,
+    "complete": True}``) and reads only their rows of every table, so
+    ``read_tables(out, where=w)`` equals ``load_corpus(folder).select(**w)``.
 
     Returns
     -------
@@ -549,7 +574,11 @@ def read_tables(out: Path | str) -> Corpus:
     """
     # Resolve the published generation once, so a build published meanwhile cannot mix in.
     out = _generation(Path(out))
-    reports = read_table(out, "reports")
+    reports = read_table(out, "reports", text=text)
+    doc_ids = None
+    if where:
+        reports = select_reports(reports, **where)
+        doc_ids = reports["doc_id"]
     order = {doc: k for k, doc in enumerate(reports.sort_values("file")["doc_id"])}
 
     def ordered(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
@@ -559,14 +588,12 @@ def read_tables(out: Path | str) -> Corpus:
         return (frame.assign(_rank=rank).sort_values(["_rank", *keys], kind="stable")
                 .drop(columns="_rank").reset_index(drop=True))
 
-    reports = ordered(reports, [])
-    files = pd.read_parquet(out / STATE_DIR / "files.parquet", columns=FILE_COLUMNS)
     return Corpus(
-        schema.conform(reports, "reports"),
-        schema.conform(ordered(read_table(out, "sections"), ["section_id"]), "sections"),
-        schema.conform(ordered(read_table(out, "paragraphs"), ["para_id"]), "paragraphs"),
-        schema.conform(ordered(read_table(out, "sentences"), ["sent_id"]), "sentences"),
-        schema.conform(files, "files"),
+        ordered(reports, []),
+        ordered(read_table(out, "sections", text=text, doc_ids=doc_ids), ["section_id"]),
+        ordered(read_table(out, "paragraphs", text=text, doc_ids=doc_ids), ["para_id"]),
+        ordered(read_table(out, "sentences", text=text, doc_ids=doc_ids), ["sent_id"]),
+        read_table(out, "files", doc_ids=doc_ids),
     )
 
 

@@ -80,6 +80,66 @@ class Corpus:
         return {"reports": self.reports, "sections": self.sections,
                 "paragraphs": self.paragraphs, "sentences": self.sentences, "files": self.files}
 
+    def select(self, **where) -> Corpus:
+        """The corpus cut to the reports :func:`select_reports` keeps, in every table.
+
+        ``files`` keeps the rows of the kept reports (loaded files and their duplicates).
+
+        Returns
+        -------
+        Corpus
+            New tables; this corpus is unchanged.
+        """
+        keep = set(select_reports(self.reports, **where)["doc_id"])
+        return Corpus(*(frame[frame["doc_id"].isin(keep)].reset_index(drop=True)
+                        for frame in self.tables().values()))
+
+
+_SELECTORS = ("province", "city", "district", "admin_level", "year", "agency", "format")
+
+
+def select_reports(reports: pd.DataFrame, *, complete: bool = False, **where) -> pd.DataFrame:
+    """The reports whose metadata match, e.g. ``select_reports(reports, year=[2023, 2024])``.
+
+    The same criteria cut a corpus in memory (:meth:`Corpus.select`) and a build on disk
+    (``read_tables(out, where=...)``, ``read_table(out, table, doc_ids=...)``), so a notebook
+    takes its selection as one parameter whatever the source.
+
+    Parameters
+    ----------
+    reports : DataFrame
+        The ``reports`` table.
+    complete : bool
+        Leave out reports flagged ``truncated`` (the file ended mid-sentence).
+    **where
+        ``province``, ``city``, ``district``, ``admin_level``, ``year``, ``agency`` or
+        ``format``: one value or a list of values to keep. A report whose value is missing
+        never matches.
+
+    Returns
+    -------
+    DataFrame
+        The kept rows of ``reports``, in their order.
+
+    Raises
+    ------
+    ValueError
+        Naming an unknown criterion.
+    """
+    unknown = sorted(set(where) - set(_SELECTORS))
+    if unknown:
+        raise ValueError(f"cannot select reports by {unknown}; use {', '.join(_SELECTORS)} "
+                         "or complete=True")
+    keep = pd.Series(True, index=reports.index)
+    for column, wanted in where.items():
+        if wanted is None:
+            continue
+        values = [wanted] if isinstance(wanted, (str, int)) else list(wanted)
+        keep &= reports[column].isin(values).fillna(False).astype(bool)
+    if complete:
+        keep &= ~reports["truncated"].fillna(False).astype(bool)
+    return reports[keep.to_numpy()].reset_index(drop=True)
+
 
 # --- manifest ---------------------------------------------------------------------------
 

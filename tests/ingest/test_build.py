@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import load_corpus
+from analysis import load_corpus, select_reports
 from analysis.ingest.build import build_corpus, read_table, read_tables
 from analysis.paths import ROOT, SEEDS
 from analysis.tokenizing import TokenizerConfig
@@ -133,3 +133,26 @@ def test_counts_table_matches_tokens(generated, tmp_path):
     tokens = read_table(out, "tokens")
     by_hand = tokens.groupby(["doc_id", "token"]).size()
     assert counts.groupby(["doc_id", "token"])["n"].sum().sort_index().equals(by_hand.sort_index())
+
+
+def test_selection_is_the_same_in_memory_and_on_disk(generated, tmp_path):
+    # A corpus you can cut: the same criteria give the same tables from a build (reading
+    # only the kept rows) and from load_corpus.
+    out = tmp_path / "out"
+    build_corpus(generated, out, workers=1, chunk_size=6)
+    corpus = load_corpus(generated)
+    for where in ({"year": [2023, 2024]}, {"admin_level": "district", "complete": True},
+                  {"province": "广东省"}, {"year": 1990}):
+        selected = corpus.select(**where)
+        _assert_same(read_tables(out, where=where), selected)
+        kept = select_reports(corpus.reports, **where)
+        assert list(selected.reports["doc_id"]) == list(kept["doc_id"])
+        assert set(selected.sentences["doc_id"]) <= set(kept["doc_id"])
+        counts = read_table(out, "counts", doc_ids=kept["doc_id"])
+        assert set(counts["doc_id"]) == set(kept["doc_id"])  # every report has tokens, none else
+    # Every year kept by hand: the years of the kept reports are exactly those asked for.
+    two_years = corpus.select(year=[2023, 2024]).reports
+    assert set(two_years["year"]) <= {2023, 2024} and len(two_years) == int(
+        corpus.reports["year"].isin([2023, 2024]).sum())
+    with pytest.raises(ValueError, match=r"cannot select reports by \['colour'\]"):
+        corpus.select(colour="red")
