@@ -153,7 +153,7 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         counts = build(args.reports, args.out, manifest=args.manifest, progress=args.progress,
                        workers=args.workers, full=args.full, limits=limits, wait=args.wait,
                        follow_symlinks=args.follow_symlinks)
-        summary = ", ".join(f"{n} {status}" for status, n in counts.items())
+        summary = ", ".join(f"{n} {status}" for status, n in counts.items()) or "no files"
         print(f"{args.reports}: {summary}; tables written to {args.out}", file=sys.stderr)
     return 0
 

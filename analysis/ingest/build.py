@@ -103,11 +103,11 @@ class BuildSummary:
 
 
 def _entry_frame(entries: list[Entry]) -> pd.DataFrame:
-    return pd.DataFrame({"file": [e.name for e in entries],
-                         "size": [e.size for e in entries],
-                         "mtime_ns": [e.mtime_ns for e in entries],
-                         "ctime_ns": [e.ctime_ns for e in entries]},
-                        columns=["file", "size", "mtime_ns", "ctime_ns"])
+    # Typed even when empty: an empty folder must merge like any other.
+    return pd.DataFrame({"file": pd.Series([e.name for e in entries], dtype="object"),
+                         "size": pd.Series([e.size for e in entries], dtype="int64"),
+                         "mtime_ns": pd.Series([e.mtime_ns for e in entries], dtype="int64"),
+                         "ctime_ns": pd.Series([e.ctime_ns for e in entries], dtype="int64")})
 
 
 def _part(out: Path, table: str, chunk: int) -> Path:
@@ -432,8 +432,8 @@ def _build_locked(root: Path, out: Path, *, manifest, workers, full, config, pro
         [{"file": r.name, "status": "skipped", "reason": r.reason, "doc_id": None,
           "format": None, "encoding": None, "chunk": -1, "sha256": None} for r in unread],
         columns=[*FILE_COLUMNS, "chunk", "sha256"])
-    files = pd.concat([df for df in (kept, *(r["files"] for r in results), unread_rows)
-                       if len(df)], ignore_index=True)
+    parts = [df for df in (kept, *(r["files"] for r in results), unread_rows) if len(df)]
+    files = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=STATE_COLUMNS)
     files = files.drop(columns=["size", "mtime_ns", "ctime_ns"], errors="ignore") \
         .merge(_entry_frame(entries), on="file", how="left") if len(files) else \
         pd.DataFrame(columns=STATE_COLUMNS)

@@ -91,6 +91,17 @@ def test_folder_of_only_bad_files_builds(tmp_path):
     assert read_table(tmp_path / "o", "tokens").empty
 
 
+def test_empty_folder_builds_and_rebuilds(tmp_path):
+    # Guards: an empty folder crashed the build (an untyped empty scan could not merge).
+    (tmp_path / "r").mkdir()
+    for _ in range(2):
+        summary = build_corpus(tmp_path / "r", tmp_path / "o", workers=1)
+        assert summary.status == {} and summary.n_files == 0
+    corpus = read_tables(tmp_path / "o")
+    assert all(frame.empty for frame in corpus.tables().values())
+    assert list(corpus.reports.columns)[:2] == ["doc_id", "file"]
+
+
 def test_unreadable_file_added_to_built_corpus(small, tmp_path):
     # Guards: an incremental build whose only new file is unreadable crashed.
     reports = tmp_path / "r"
