@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from analysis.ingest.scan import BUILD_MARKER
+from analysis.ingest.scan import BUILD_MARKER, is_within
 
 __all__ = ["BuildError", "BuildLocked", "current_generation", "locked", "new_generation",
            "prepare_out", "publish", "run_tasks"]
@@ -52,11 +52,6 @@ class BuildLocked(BuildError):
     """Another build holds the lock on the output folder."""
 
 
-def _within(path: Path, folder: Path) -> bool:
-    a, b = os.path.realpath(path), os.path.realpath(folder)
-    return a == b or a.startswith(b.rstrip(os.sep) + os.sep)
-
-
 def prepare_out(out: Path, reports_dir: Path) -> None:
     """Check that ``out`` may hold a build of ``reports_dir`` and mark it as a build folder.
 
@@ -67,11 +62,11 @@ def prepare_out(out: Path, reports_dir: Path) -> None:
         output), is the reports folder's parent chain, or is a non-empty folder that is not
         a build of this tool (a build replaces what it owns and must not touch anything else).
     """
-    if _within(out, reports_dir):
+    if is_within(out, reports_dir):
         raise BuildError(f"{out}: the output folder is inside the reports folder "
                          f"{reports_dir}; a build would read its own output. Choose an "
                          "--out outside it.")
-    if _within(reports_dir, out):
+    if is_within(reports_dir, out):
         raise BuildError(f"{out}: the reports folder {reports_dir} is inside the output "
                          "folder; choose an --out that does not contain the reports.")
     if out.exists() and not out.is_dir():

@@ -33,7 +33,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["BUILD_MARKER", "Entry", "display_name", "scan_folder", "scan_paths"]
+__all__ = ["BUILD_MARKER", "Entry", "display_name", "is_within", "scan_folder", "scan_paths"]
 
 # A file that every build output folder holds, so a scan can recognise one.
 BUILD_MARKER = ".fzzf-build"
@@ -97,8 +97,10 @@ def _kind(mode: int) -> str:
     return "not a file or folder"
 
 
-def _within(path: str, root: str) -> bool:
-    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+def is_within(path: str | Path, folder: str | Path) -> bool:
+    """Whether ``path`` is ``folder`` or lies below it, links resolved."""
+    a, b = os.path.realpath(path), os.path.realpath(folder)
+    return a == b or a.startswith(b.rstrip(os.sep) + os.sep)
 
 
 def _error(exc: OSError) -> str:
@@ -185,7 +187,7 @@ def scan_folder(root: Path | str, *, follow_symlinks: bool = False,
                     else:
                         add(rel, path, "broken symbolic link (its target does not exist)")
                     continue
-                inside = _within(real, real_root)
+                inside = is_within(real, real_root)
                 if stat.S_ISDIR(st.st_mode) and not follow_symlinks:
                     add(rel, path, "symbolic link to a folder, not followed "
                         "(--follow-symlinks follows it)")
@@ -200,7 +202,7 @@ def scan_folder(root: Path | str, *, follow_symlinks: bool = False,
             if stat.S_ISDIR(st.st_mode):
                 key = (st.st_dev, st.st_ino)
                 real_dir = os.path.realpath(target)
-                if skip_real is not None and _within(real_dir, skip_real):
+                if skip_real is not None and is_within(real_dir, skip_real):
                     add(rel + "/", path, "the build's own output folder, not read")
                 elif os.path.exists(os.path.join(target, BUILD_MARKER)):
                     add(rel + "/", path, "a build output folder of this tool, not read")
