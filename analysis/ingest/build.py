@@ -383,9 +383,7 @@ def _build_locked(root: Path, out: Path, *, manifest, workers, full, config, pro
     todo = sorted(set(merged.loc[merged["_merge"] == "left_only", "file"])
                   | set(changed["file"]) | set(revived["file"]))
     kept_names = set(unchanged["file"]) - set(revived["file"])
-    kept = state[state["file"].isin(kept_names)].drop(columns=["size", "mtime_ns", "ctime_ns"])
-    # The kept rows take the stat of this scan, so a touched but unchanged file is hashed once.
-    kept = kept.merge(scan, on="file", how="left")
+    kept = state[state["file"].isin(kept_names)]
     for chunk, group in stale[stale["status"] == "loaded"].groupby("chunk"):
         _drop_docs(staging, int(chunk), set(group["doc_id"]))
     summary.removed, summary.reused = len(gone), len(kept)
@@ -434,21 +432,20 @@ def _build_locked(root: Path, out: Path, *, manifest, workers, full, config, pro
         columns=[*FILE_COLUMNS, "chunk", "sha256"])
     parts = [df for df in (kept, *(r["files"] for r in results), unread_rows) if len(df)]
     files = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=STATE_COLUMNS)
+    # Every row takes the stat of this scan, so a touched but unchanged file is hashed once.
     files = files.drop(columns=["size", "mtime_ns", "ctime_ns"], errors="ignore") \
-        .merge(_entry_frame(entries), on="file", how="left") if len(files) else \
-        pd.DataFrame(columns=STATE_COLUMNS)
+        .merge(_entry_frame(entries), on="file", how="left")
     new_index = [r["reports"] for r in results]
     kept_docs = set(kept.loc[kept["status"] == "loaded", "doc_id"])
     index = pd.concat([index[index["doc_id"].isin(kept_docs)] if len(index) else index,
                        *new_index], ignore_index=True)
     files, index = _resolve_duplicates(staging, files, index)
     extra = manifest_entry(root, manifest_path, manifest_rows)
-    _finish(staging, files, index, manifest_rows, meta, extra)
+    files = _finish(staging, files, index, manifest_rows, meta, extra)
     publish(out, staging, final, [*(f"{t}.parquet" for t in PART_TABLES), "reports.csv",
                                   "files.csv", STATE_DIR])
     summary.generation = final.name
-    summary.status = pd.read_parquet(final / STATE_DIR / "files.parquet")["status"] \
-        .value_counts().sort_index().to_dict()
+    summary.status = files["status"].value_counts().sort_index().to_dict()
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -473,7 +470,8 @@ def _resolve_duplicates(out: Path, files: pd.DataFrame,
 
 
 def _finish(out: Path, files: pd.DataFrame, index: pd.DataFrame,
-            manifest_rows: pd.DataFrame | None, meta: dict, extra: dict | None) -> None:
+            manifest_rows: pd.DataFrame | None, meta: dict, extra: dict | None) -> pd.DataFrame:
+    # Writes the CSVs and the state; returns the files rows as written to the state.
     if extra is not None:
         files = pd.concat([files, pd.DataFrame([extra])], ignore_index=True)
     files = files.sort_values("file", kind="stable").reset_index(drop=True)
@@ -502,6 +500,7 @@ def _finish(out: Path, files: pd.DataFrame, index: pd.DataFrame,
     _write(index, state_dir / "reports.parquet")
     (state_dir / "meta.json.partial").write_text(json.dumps(meta, indent=1), encoding="utf-8")
     os.replace(state_dir / "meta.json.partial", state_dir / "meta.json")
+    return files
 
 
 def read_table(out: Path | str, table: str, *, columns: Sequence[str] | None = None,

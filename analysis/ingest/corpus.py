@@ -66,7 +66,8 @@ class Corpus:
     sentences : DataFrame
         doc_id, section_id, para_id, sent_id, start, end, text.
     files : DataFrame
-        file, status (loaded, skipped, duplicate, missing), reason, doc_id, format, encoding.
+        file, status (loaded, skipped, duplicate, missing, manifest), reason, doc_id, format,
+        encoding: one row for every entry of the folder.
     """
 
     reports: pd.DataFrame
@@ -512,9 +513,8 @@ def read_input(entry: Entry, *, limits: Limits = DEFAULT_LIMITS) -> FileResult:
         return FileResult(name, None, f"{reason}; {note}" if note else reason, sha256)
 
     if entry.reason is not None:
+        # Hidden files, links not followed, special files: the scan said why.
         return skipped(entry.reason)
-    if any(part.startswith(".") for part in Path(name).parts):
-        return skipped("hidden file")
     try:
         parsed = load_report(entry.path, file=name, limits=limits)
     except UnreadableFile as exc:
