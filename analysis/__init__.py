@@ -2,7 +2,7 @@
 
 The package turns a folder of reports into long pandas tables joined on ``doc_id``:
 ``reports``, ``sections``, ``paragraphs``, ``sentences`` (see :mod:`analysis.ingest.corpus`),
-``tokens`` (:mod:`analysis.tokenizing`) and ``indicators`` (:mod:`analysis.indicators`).
+``tokens`` (:mod:`analysis.text`) and ``indicators`` (:mod:`analysis.indicators`).
 """
 
 from __future__ import annotations

@@ -26,7 +26,7 @@ from pathlib import Path
 from analysis.ingest.build import build_chunk
 from analysis.ingest.readers import Limits
 from analysis.ingest.scan import scan_paths
-from analysis.tokenizing import TokenizerConfig
+from analysis.text import TokenizerConfig
 path, out = Path(sys.argv[1]), sys.argv[2]
 entries = scan_paths([path])
 config = TokenizerConfig()

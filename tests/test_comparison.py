@@ -1,12 +1,13 @@
-"""Tests for analysis.comparison: expected numbers are worked out by hand in comments."""
+"""Tests for analysis.stats.comparison: expected numbers are worked out by hand in comments."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from analysis import comparison as cp
-from analysis import statistics as st
+from analysis import stats as st
+from analysis.stats import comparison as cp
+from analysis.text import select_terms
 
 
 def make_tokens(docs: dict[str, list[str]], **columns: dict[str, object]) -> pd.DataFrame:
@@ -49,7 +50,7 @@ def two_years() -> pd.DataFrame:
 
 
 def test_distinctive_hand_values_for_every_group(two_years):
-    table = cp.score_distinctive(two_years, by="agency")
+    table = cp.score_distinctive(select_terms(two_years), by="agency")
     assert list(table.columns) == ["agency", *st.KEYNESS_COLUMNS]
     assert table["agency"].tolist() == ["A", "A", "B", "B"]
     rows = table.set_index(["agency", "term"])
@@ -79,9 +80,9 @@ def test_distinctive_matches_one_keyness_call_per_group():
             "c": ["执法", "执法"],
         }
     )
-    table = cp.score_distinctive(tokens, by="doc_id")
+    table = cp.score_distinctive(select_terms(tokens), by="doc_id")
     for doc in ["a", "b", "c"]:
-        single = st.score_keyness(tokens, target=doc)
+        single = st.score_keyness(select_terms(tokens), target=doc)
         # Terms absent from the group are left out of the one-against-rest table.
         expected = single.loc[single["n_target"] > 0].reset_index(drop=True)
         got = table.loc[table["doc_id"] == doc].drop(columns="doc_id").reset_index(drop=True)
@@ -89,18 +90,18 @@ def test_distinctive_matches_one_keyness_call_per_group():
 
 
 def test_distinctive_top_min_count_and_errors(two_years):
-    top = cp.score_distinctive(two_years, by="agency", top=1)
+    top = cp.score_distinctive(select_terms(two_years), by="agency", top=1)
     # Highest z per group: A -> y (4.556824), B -> x (1.932728).
     assert list(zip(top["agency"], top["term"], strict=True)) == [("A", "y"), ("B", "x")]
     # min_count=6 drops x in A (5 occurrences), keeps x in B (10).
-    kept = cp.score_distinctive(two_years, by="agency", min_count=6)
+    kept = cp.score_distinctive(select_terms(two_years), by="agency", min_count=6)
     assert list(zip(kept["agency"], kept["term"], strict=True)) == [
         ("A", "y"),
         ("B", "x"),
         ("B", "y"),
     ]
     with pytest.raises(ValueError, match="fewer than two values"):
-        cp.score_distinctive(two_years.loc[two_years["agency"] == "A"], by="agency")
+        cp.score_distinctive(select_terms(two_years).loc[two_years["agency"] == "A"], by="agency")
 
 
 # ---------------------------------------------------------------------------
@@ -109,7 +110,7 @@ def test_distinctive_top_min_count_and_errors(two_years):
 
 
 def test_change_between_two_years_hand_values(two_years):
-    change = cp.score_change(two_years)
+    change = cp.score_change(select_terms(two_years))
     assert list(change.columns) == cp.CHANGE_COLUMNS
     x = change.set_index("term").loc["x"]
     assert x[
@@ -134,7 +135,7 @@ def test_change_between_two_years_hand_values(two_years):
 def test_change_over_consecutive_years_and_explicit_pair(two_years):
     later = make_tokens({"u": ["x", "y"]}, year={"u": 2024}, agency={"u": "B"})
     tokens = pd.concat([two_years, later], ignore_index=True)
-    change = cp.score_change(tokens)
+    change = cp.score_change(select_terms(tokens))
     pairs = change[["before", "after"]].drop_duplicates().apply(tuple, axis=1).tolist()
     assert pairs == [(2022, 2023), (2023, 2024)]
     # 2023 -> 2024 for x: 10 of 30 before, 1 of 2 after.
@@ -146,27 +147,27 @@ def test_change_over_consecutive_years_and_explicit_pair(two_years):
         2,
     ]
     # An explicit pair skips 2023: x 5 of 70 before, 1 of 2 after.
-    skip = cp.score_change(tokens, before=2022, after=2024).set_index("term")
+    skip = cp.score_change(select_terms(tokens), before=2022, after=2024).set_index("term")
     assert skip.loc["x", ["n_before", "n_after"]].tolist() == [5, 1]
     with pytest.raises(ValueError, match="both before and after"):
-        cp.score_change(tokens, before=2022)
+        cp.score_change(select_terms(tokens), before=2022)
     with pytest.raises(ValueError, match="fewer than two values"):
-        cp.score_change(two_years.loc[two_years["year"] == 2022])
+        cp.score_change(select_terms(two_years).loc[two_years["year"] == 2022])
 
 
 def test_agency_change_only_for_agencies_with_several_years(two_years):
     # Agency A: report r (2022) and report s (2023). Agency B: report t (2023) only.
     extra = make_tokens({"s": ["x", "x", "y"]}, year={"s": 2023}, agency={"s": "A"})
     tokens = pd.concat([two_years, extra], ignore_index=True)
-    table = cp.score_agency_change(tokens)
+    table = cp.score_agency_change(select_terms(tokens))
     assert list(table.columns) == ["agency", *cp.CHANGE_COLUMNS]
     assert set(table["agency"]) == {"A"}
     # A's 2023 is report s alone: x 2 of 3 against 2022's 5 of 70.
     x = table.set_index("term").loc["x"]
     assert x[["n_after", "n_tokens_after", "n_before", "n_tokens_before"]].tolist() == [2, 3, 5, 70]
-    expected = cp.score_change(tokens.loc[tokens["agency"] == "A"])
+    expected = cp.score_change(select_terms(tokens).loc[tokens["agency"] == "A"])
     pd.testing.assert_frame_equal(table.drop(columns="agency"), expected)
-    none = cp.score_agency_change(two_years)
+    none = cp.score_agency_change(select_terms(two_years))
     assert none.empty and list(none.columns) == ["agency", *cp.CHANGE_COLUMNS]
 
 
@@ -189,7 +190,7 @@ def three_years() -> pd.DataFrame:
 
 
 def test_new_terms_hand_example(three_years):
-    new = cp.find_new_terms(three_years)
+    new = cp.find_new_terms(select_terms(three_years))
     # 2022 is the first year: skipped. 2023 adds 三中全会 (x2 of 3 tokens, in report b).
     # 2024 adds 新质生产力 (x2, in c and d) and 普法 (x1, in d); 三中全会 and 法治 are not new.
     assert list(new.columns) == ["year", "term", "n", "n_tokens", "rate_per_10k", "df", "n_docs"]
@@ -204,9 +205,9 @@ def test_new_terms_hand_example(three_years):
 
 
 def test_new_terms_from_counts_and_min_count(three_years):
-    counts = st.count_terms(three_years, by="year")
-    pd.testing.assert_frame_equal(cp.find_new_terms(counts), cp.find_new_terms(three_years))
-    assert cp.find_new_terms(three_years, min_count=2)["term"].tolist() == [
+    counts = st.count_terms(select_terms(three_years), by="year")
+    pd.testing.assert_frame_equal(cp.find_new_terms(counts), cp.find_new_terms(select_terms(three_years)))
+    assert cp.find_new_terms(select_terms(three_years), min_count=2)["term"].tolist() == [
         "三中全会",
         "新质生产力",
     ]

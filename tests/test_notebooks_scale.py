@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 from analysis.paths import FIGURES, NOTEBOOKS, ROOT
-from analysis.tokenizing import TokenizerConfig
+from analysis.text import TokenizerConfig
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from make_corpus import make_corpus  # noqa: E402

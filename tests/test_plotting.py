@@ -344,7 +344,7 @@ def test_top_terms_single_panel_and_errors():
     assert _ytick_texts(ax) == ["法治", "普法"]
     with pytest.raises(ValueError, match="several rows share"):
         plotting.plot_top_terms(FACETED)  # terms repeat across reports without facet=
-    with pytest.raises(ValueError, match=r"missing column\(s\) \['rate_per_10k'\]"):
+    with pytest.raises(ValueError, match=r"lacks column\(s\) \['rate_per_10k'\]"):
         plotting.plot_top_terms(TERMS, value="rate_per_10k")
     with pytest.raises(ValueError, match="ax cannot be used with facet"):
         plotting.plot_top_terms(FACETED, facet="doc_id", ax=plt.subplots()[1])

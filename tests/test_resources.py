@@ -7,13 +7,14 @@ import re
 
 import pytest
 
-from analysis import paths, tokenizing
-from analysis.tokenizing import TokenizerConfig, tokenize_text
+from analysis import paths
+from analysis import text as tokenizing
+from analysis.text import TokenizerConfig, tokenize_text
 
-LEXICON = tokenizing.load_lexicon()
-STOPWORDS = tokenizing.load_stopwords()
-FILLER = tokenizing.load_filler()
-THEMES = tokenizing.load_themes()
+LEXICON = tokenizing.read_lexicon()
+STOPWORDS = tokenizing.read_stopwords()
+FILLER = tokenizing.read_filler()
+THEMES = tokenizing.read_themes()
 README = (paths.RESOURCES / "README.md").read_text(encoding="utf-8")
 
 # Entries that stock jieba keeps whole with the HMM on but splits with it off (pitfall 3).
@@ -71,23 +72,23 @@ def test_load_lexicon_reports_bad_rows(tmp_path):
     path = tmp_path / "lexicon.tsv"
     path.write_text("term\tsource\n营商环境\ta\n营商环境\tb\n", encoding="utf-8")
     with pytest.raises(ValueError, match="line 3: term '营商环境' repeats line 2"):
-        tokenizing.load_lexicon(path)
+        tokenizing.read_lexicon(path)
     path.write_text("term\tfreq\tsource\n营商环境\t0\ta\n", encoding="utf-8")
     with pytest.raises(ValueError, match="not a positive integer"):
-        tokenizing.load_lexicon(path)
+        tokenizing.read_lexicon(path)
     path.write_text("word\tsource\n营商环境\ta\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"lacks column\(s\) \['term'\]"):
-        tokenizing.load_lexicon(path)
+        tokenizing.read_lexicon(path)
     path.write_text("term\tsource\n营商 环境\ta\n", encoding="utf-8")
     with pytest.raises(ValueError, match="whitespace"):
-        tokenizing.load_lexicon(path)
+        tokenizing.read_lexicon(path)
 
 
 def test_explicit_frequency_is_read(tmp_path):
     path = tmp_path / "lexicon.tsv"
     path.write_text("# comment\nterm\tfreq\tsource\n营商环境\t500\ta\n首违不罚\t\tb\n",
                     encoding="utf-8")
-    lexicon = tokenizing.load_lexicon(path)
+    lexicon = tokenizing.read_lexicon(path)
     assert lexicon["term"].tolist() == ["营商环境", "首违不罚"]
     assert lexicon["freq"].tolist()[0] == 500
     assert lexicon["freq"].isna().tolist() == [False, True]
@@ -150,4 +151,4 @@ def test_load_themes_rejects_unknown_theme(tmp_path):
     path = tmp_path / "themes.tsv"
     path.write_text("term\ttheme\n营商环境\tbusiness\n", encoding="utf-8")
     with pytest.raises(ValueError, match="unknown theme 'business'"):
-        tokenizing.load_themes(path)
+        tokenizing.read_themes(path)

@@ -11,7 +11,7 @@ from analysis import load_corpus, read_table, read_tables, schema
 from analysis.indicators import load_indicators
 from analysis.ingest.build import build_corpus
 from analysis.paths import ROOT, SEEDS
-from analysis.tokenizing import load_tokens
+from analysis.text import tokenize_sentences
 
 
 def _assert_schema(frame: pd.DataFrame, table: str) -> None:
@@ -29,7 +29,7 @@ def built(tmp_path_factory):
 def test_in_memory_tables(seeds):
     for table, frame in seeds.tables().items():
         _assert_schema(frame, table)
-    _assert_schema(load_tokens(seeds.sentences), "tokens")
+    _assert_schema(tokenize_sentences(seeds.sentences), "tokens")
     _assert_schema(load_indicators(seeds.reports, sentences=seeds.sentences,
                                    sections=seeds.sections), "indicators")
 

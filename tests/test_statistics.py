@@ -1,4 +1,4 @@
-"""Tests for analysis.statistics: every expected number is worked out by hand in a comment."""
+"""Tests for analysis.stats: every expected number is worked out by hand in a comment."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 from scipy.stats import chi2, chi2_contingency
 
-from analysis import statistics as st
+from analysis import stats as st
+from analysis.text import DEFAULT_TERM_KINDS, read_themes, select_terms
 
 PUNCT = set("，。、；,;")
 STOP = {"的", "和"}
@@ -73,23 +74,23 @@ def small() -> pd.DataFrame:
 
 
 def test_select_terms_drops_stopwords_punctuation_numbers_and_excluded(small):
-    kept = st.select_terms(small, exclude=["普法"])
+    kept = select_terms(small, exclude=["普法"])
     # a keeps 法治 法治 执法; b keeps 法治 (普法 excluded); c keeps 执法 执法.
     assert kept["token"].tolist() == ["法治", "法治", "执法", "法治", "执法", "执法"]
-    everything = st.select_terms(small, kinds=None, drop_stop=False)
+    everything = select_terms(small, kinds=None, drop_stopwords=False)
     assert len(everything) == len(small) == 12
 
 
 def test_select_terms_treats_a_single_kind_string_as_one_kind(small):
-    kept = st.select_terms(small, kinds="number", drop_stop=False)
+    kept = select_terms(small, kinds="number", drop_stopwords=False)
     assert kept["token"].tolist() == ["2023"]
 
 
 def test_select_terms_names_the_missing_column(small):
-    with pytest.raises(ValueError, match=r"lacks column\(s\) \['is_stop'\].*drop_stop=False"):
-        st.select_terms(small.drop(columns="is_stop"))
+    with pytest.raises(ValueError, match=r"lacks column\(s\) \['is_stop'\].*drop_stopwords=False"):
+        select_terms(small.drop(columns="is_stop"))
     with pytest.raises(TypeError, match="must be a pandas DataFrame"):
-        st.select_terms([("法治",)])
+        select_terms([("法治",)])
 
 
 # ---------------------------------------------------------------------------
@@ -98,7 +99,7 @@ def test_select_terms_names_the_missing_column(small):
 
 
 def test_count_terms_by_report_hand_values(small):
-    counts = st.count_terms(small)
+    counts = st.count_terms(select_terms(small))
     assert list(counts.columns) == [
         "doc_id",
         "term",
@@ -141,20 +142,20 @@ def test_count_terms_by_report_hand_values(small):
 
 def test_count_terms_idf_is_zero_for_a_term_in_every_group_unless_smoothed():
     tokens = make_tokens({"a": [["法治", "执法"]], "b": [["法治", "普法"]]})
-    plain = st.count_terms(tokens).set_index(["doc_id", "term"])
+    plain = st.count_terms(select_terms(tokens)).set_index(["doc_id", "term"])
     # 法治 is in both reports: idf = ln(2/2) = 0, so tf-idf = 0 (pitfall 9).
     assert plain.loc[("a", "法治"), "idf"] == 0.0
     assert plain.loc[("a", "法治"), "tf_idf"] == 0.0
     # 执法: ln(2/1) = 0.693147; tf = 1/2, tf-idf = 0.346574.
     assert plain.loc[("a", "执法"), "tf_idf"] == pytest.approx(0.346574, abs=1e-6)
-    smooth = st.count_terms(tokens, smooth_idf=True).set_index(["doc_id", "term"])
+    smooth = st.count_terms(select_terms(tokens), smooth_idf=True).set_index(["doc_id", "term"])
     # Smoothed: ln((1+2)/(1+2)) + 1 = 1 for 法治; ln(3/2) + 1 = 1.405465 for 执法.
     assert smooth.loc[("a", "法治"), "idf"] == pytest.approx(1.0)
     assert smooth.loc[("a", "执法"), "idf"] == pytest.approx(1.405465, abs=1e-6)
 
 
 def test_count_terms_by_agency_counts_documents_within_the_group(small):
-    counts = st.count_terms(small, by="agency").set_index(["agency", "term"])
+    counts = st.count_terms(select_terms(small), by="agency").set_index(["agency", "term"])
     # X = reports a and c: 法治 2 (a only), 执法 1 + 2 = 3 (a and c); 5 tokens, 2 reports.
     assert counts.loc[("X", "执法"), ["n", "n_tokens", "df", "n_docs"]].tolist() == [3, 5, 2, 2]
     assert counts.loc[("X", "法治"), ["n", "df"]].tolist() == [2, 1]
@@ -166,7 +167,7 @@ def test_count_terms_by_agency_counts_documents_within_the_group(small):
 
 
 def test_count_terms_whole_corpus_with_empty_by(small):
-    counts = st.count_terms(small, by=())
+    counts = st.count_terms(select_terms(small), by=())
     # 法治 2 + 1 = 3, 执法 1 + 2 = 3, 普法 3: a three-way tie on n, broken by code point:
     # 执 U+6267 < 普 U+666E < 法 U+6CD5.
     assert counts["term"].tolist() == ["执法", "普法", "法治"]
@@ -180,7 +181,7 @@ def test_count_terms_whole_corpus_with_empty_by(small):
 def test_count_terms_keeps_missing_group_values_last(small):
     tokens = small.assign(year=small["doc_id"].map({"a": 2023, "b": None, "c": 2022}))
     tokens["year"] = tokens["year"].astype("Int64")
-    counts = st.count_terms(tokens, by="year")
+    counts = st.count_terms(select_terms(tokens), by="year")
     # 2022 = c (执法 2), 2023 = a (法治 2, 执法 1), missing = b (普法 3, 法治 1).
     assert counts["year"].tolist()[:3] == [2022, 2023, 2023]
     assert counts["year"].isna().tolist() == [False, False, False, True, True]
@@ -190,8 +191,8 @@ def test_count_terms_keeps_missing_group_values_last(small):
 
 def test_count_terms_does_not_mutate_input_and_is_deterministic(small):
     before = small.copy()
-    first = st.count_terms(small.sample(frac=1, random_state=1), by="agency")
-    second = st.count_terms(small, by="agency")
+    first = st.count_terms(select_terms(small).sample(frac=1, random_state=1), by="agency")
+    second = st.count_terms(select_terms(small), by="agency")
     pd.testing.assert_frame_equal(small, before)
     pd.testing.assert_frame_equal(first, second)
 
@@ -199,7 +200,7 @@ def test_count_terms_does_not_mutate_input_and_is_deterministic(small):
 def test_count_terms_agrees_with_scikit_learn_tfidf(small):
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    docs = st.select_terms(small).groupby("doc_id")["token"].apply(list)
+    docs = select_terms(small).groupby("doc_id")["token"].apply(list)
     for smooth in (True, False):
         vectorizer = TfidfVectorizer(
             analyzer=lambda tokens: tokens, lowercase=False, smooth_idf=smooth, norm="l2"
@@ -208,7 +209,7 @@ def test_count_terms_agrees_with_scikit_learn_tfidf(small):
         expected = pd.DataFrame(
             matrix, index=docs.index, columns=vectorizer.get_feature_names_out()
         )
-        ours = st.count_terms(small, smooth_idf=smooth)
+        ours = st.count_terms(select_terms(small), smooth_idf=smooth)
         if smooth:
             weights = ours.pivot(index="doc_id", columns="term", values="tf_idf")
         else:
@@ -224,7 +225,7 @@ def test_count_terms_agrees_with_scikit_learn_tfidf(small):
 
 def test_count_terms_rejects_a_missing_grouping_column(small):
     with pytest.raises(ValueError, match=r"lacks column\(s\) \['year'\]"):
-        st.count_terms(small, by=("year",))
+        st.count_terms(select_terms(small), by=("year",))
 
 
 # ---------------------------------------------------------------------------
@@ -240,7 +241,7 @@ def table_2x2() -> pd.DataFrame:
 
 
 def test_keyness_hand_computed_2x2(table_2x2):
-    scores = st.score_keyness(table_2x2, target="T").set_index("term")
+    scores = st.score_keyness(select_terms(table_2x2), target="T").set_index("term")
     assert list(scores.reset_index().columns) == st.KEYNESS_COLUMNS
     x = scores.loc["x"]
     assert x[["n_target", "n_reference", "n_tokens_target", "n_tokens_reference"]].tolist() == [
@@ -280,26 +281,26 @@ def test_keyness_hand_computed_2x2(table_2x2):
 
 
 def test_keyness_chi_square_without_correction(table_2x2):
-    scores = st.score_keyness(table_2x2, target="T", correction=False).set_index("term")
+    scores = st.score_keyness(select_terms(table_2x2), target="T", correction=False).set_index("term")
     # 5.5^2 * 0.373483 = 30.25 * 0.373483 = 11.297852.
     assert scores.loc["x", "chi2"] == pytest.approx(11.297852, abs=1e-6)
     assert scores.loc["x", "p_chi2"] == pytest.approx(chi2.sf(11.297852, 1), rel=1e-6)
 
 
 def test_keyness_prior_size_and_uniform_prior(table_2x2):
-    scaled = st.score_keyness(table_2x2, target="T", alpha=10).set_index("term")
+    scaled = st.score_keyness(select_terms(table_2x2), target="T", alpha=10).set_index("term")
     # alpha_0 = 10, alpha_x = 10 * 15/100 = 1.5:
     # ln(11.5/(30+10-11.5)) - ln(6.5/(70+10-6.5)) = ln(11.5/28.5) - ln(6.5/73.5)
     #   = -0.907557 + 2.425483 = 1.517926; var = 1/11.5 + 1/6.5 = 0.240803; z = 3.093285.
     assert scaled.loc["x", "log_odds"] == pytest.approx(1.517926, abs=1e-6)
     assert scaled.loc["x", "z"] == pytest.approx(3.093285, abs=1e-6)
-    uniform = st.score_keyness(table_2x2, target="T", prior="uniform").set_index("term")
+    uniform = st.score_keyness(select_terms(table_2x2), target="T", prior="uniform").set_index("term")
     # Two terms, alpha_0 = 2, alpha_w = 1: ln(11/21) - ln(6/66) = -0.646627 + 2.397895
     #   = 1.751268; var = 1/11 + 1/6 = 0.257576; z = 3.450644.
     assert uniform.loc["x", "log_odds"] == pytest.approx(1.751268, abs=1e-6)
     assert uniform.loc["x", "z"] == pytest.approx(3.450644, abs=1e-6)
     with pytest.raises(ValueError, match="prior must be"):
-        st.score_keyness(table_2x2, target="T", prior="flat")
+        st.score_keyness(select_terms(table_2x2), target="T", prior="flat")
 
 
 @pytest.mark.parametrize(
@@ -310,7 +311,7 @@ def test_keyness_agrees_with_scipy(a, b, n1, n2):
     tokens = make_tokens({"T": [["w"] * a + ["o"] * (n1 - a)], "R": [["w"] * b + ["o"] * (n2 - b)]})
     table = np.array([[a, b], [n1 - a, n2 - b]])
     for correction in (True, False):
-        row = st.score_keyness(tokens, target="T", correction=correction).set_index("term")
+        row = st.score_keyness(select_terms(tokens), target="T", correction=correction).set_index("term")
         row = row.loc["w"]
         expected = chi2_contingency(table, correction=correction)
         assert abs(row["chi2"]) == pytest.approx(expected.statistic, rel=1e-9, abs=1e-12)
@@ -324,7 +325,7 @@ def test_keyness_agrees_with_scipy(a, b, n1, n2):
 def test_keyness_reference_subset_uses_whole_input_for_the_prior(table_2x2):
     other = make_tokens({"O": [["x"] * 5 + ["y"] * 95]})
     tokens = pd.concat([table_2x2, other], ignore_index=True)
-    scores = st.score_keyness(tokens, target="T", reference="R").set_index("term")
+    scores = st.score_keyness(select_terms(tokens), target="T", reference="R").set_index("term")
     # Counts come from T and R only.
     assert scores.loc["x", ["n_target", "n_reference", "n_tokens_reference"]].tolist() == [
         10,
@@ -338,13 +339,13 @@ def test_keyness_reference_subset_uses_whole_input_for_the_prior(table_2x2):
     # G2 ignores O: same table as before.
     assert scores.loc["x", "g2"] == pytest.approx(10.326358, abs=1e-6)
     # Default reference = every other group: R and O, 170 tokens, x 10 in reference.
-    rest = st.score_keyness(tokens, target="T").set_index("term")
+    rest = st.score_keyness(select_terms(tokens), target="T").set_index("term")
     assert rest.loc["x", ["n_reference", "n_tokens_reference"]].tolist() == [10, 170]
 
 
 def test_keyness_from_counts_matches_tokens_even_when_counts_are_cut(small):
-    from_tokens = st.score_keyness(small, target="a")
-    counts = st.count_terms(small)
+    from_tokens = st.score_keyness(select_terms(small), target="a")
+    counts = st.count_terms(select_terms(small))
     pd.testing.assert_frame_equal(st.score_keyness(counts, target="a"), from_tokens)
     # Keep only each report's top term: n_tokens keeps the true totals (a: 3, b+c: 6).
     top = counts.groupby("doc_id").head(1)
@@ -353,16 +354,16 @@ def test_keyness_from_counts_matches_tokens_even_when_counts_are_cut(small):
 
 
 def test_keyness_exclude_and_min_count_leave_other_scores_unchanged(small):
-    full = st.score_keyness(small, target="a").set_index("term")
-    dropped = st.score_keyness(small, target="a", exclude=["普法"]).set_index("term")
+    full = st.score_keyness(select_terms(small), target="a").set_index("term")
+    dropped = st.score_keyness(select_terms(small), target="a", exclude=["普法"]).set_index("term")
     assert "普法" not in dropped.index
     pd.testing.assert_frame_equal(dropped, full.drop(index="普法"))
     # Totals over a, b, c: 法治 3, 执法 3, 普法 3; min_count=4 keeps none.
-    assert st.score_keyness(small, target="a", min_count=4).empty
+    assert st.score_keyness(select_terms(small), target="a", min_count=4).empty
 
 
 def test_keyness_groups_by_any_column_and_rejects_bad_targets(small):
-    scores = st.score_keyness(small, by="agency", target="Y").set_index("term")
+    scores = st.score_keyness(select_terms(small), by="agency", target="Y").set_index("term")
     # Y = b: 普法 3 of 4; X = a + c: 普法 0 of 5.
     assert scores.loc["普法", ["n_target", "n_reference", "n_tokens_reference"]].tolist() == [
         3,
@@ -370,16 +371,16 @@ def test_keyness_groups_by_any_column_and_rejects_bad_targets(small):
         5,
     ]
     with pytest.raises(ValueError, match=r"target value\(s\) \['Z'\] not found"):
-        st.score_keyness(small, by="agency", target="Z")
+        st.score_keyness(select_terms(small), by="agency", target="Z")
     with pytest.raises(ValueError, match="share value"):
-        st.score_keyness(small, target=["a", "b"], reference="b")
+        st.score_keyness(select_terms(small), target=["a", "b"], reference="b")
     with pytest.raises(ValueError, match="sort_by"):
-        st.score_keyness(small, target="a", sort_by="p")
-    duplicated = pd.concat([st.count_terms(small)] * 2)
+        st.score_keyness(select_terms(small), target="a", sort_by="p")
+    duplicated = pd.concat([st.count_terms(select_terms(small))] * 2)
     with pytest.raises(ValueError, match="several rows per"):
         st.score_keyness(duplicated, target="a")
     with pytest.raises(ValueError, match="tokens table"):
-        st.score_keyness(small[["doc_id"]], target="a")
+        st.score_keyness(select_terms(small)[["doc_id"]], target="a")
 
 
 # ---------------------------------------------------------------------------
@@ -465,7 +466,7 @@ def phrases() -> pd.DataFrame:
 
 
 def test_collocations_hand_values(phrases):
-    table = st.score_collocations(phrases, min_count=1).set_index("bigram")
+    table = st.score_collocations(select_terms(phrases), min_count=1).set_index("bigram")
     # Adjacent pairs inside a sentence, punctuation removed without joining across it:
     # 依法 行政 x3, 行政 严格 x1, 严格 执法 x2 -> 6 bigrams. 执法|严格 spans s1/s2: excluded.
     assert table["n"].to_dict() == {"依法 行政": 3, "严格 执法": 2, "行政 严格": 1}
@@ -488,11 +489,11 @@ def test_collocations_hand_values(phrases):
 
 def test_collocations_min_count_and_gaps(phrases):
     # min_count filters rows but n_bigrams still counts all 6.
-    table = st.score_collocations(phrases, min_count=2)
+    table = st.score_collocations(select_terms(phrases), min_count=2)
     assert table["bigram"].tolist() == ["依法 行政", "严格 执法"]
     assert (table["n_bigrams"] == 6).all()
     # allow_gaps joins 行政 and 依法 across the removed comma: one more bigram, 7 in all.
-    gapped = st.score_collocations(phrases, min_count=1, allow_gaps=True).set_index("bigram")
+    gapped = st.score_collocations(select_terms(phrases), min_count=1, allow_gaps=True).set_index("bigram")
     assert gapped.loc["行政 依法", "n"] == 1
     assert (gapped["n_bigrams"] == 7).all()
 
@@ -510,7 +511,7 @@ def three_reports() -> pd.DataFrame:
 
 
 def test_similarity_hand_values(three_reports):
-    sim = st.score_similarity(three_reports)
+    sim = st.score_similarity(select_terms(three_reports))
     assert list(sim.columns) == ["doc_a", "doc_b", "cosine"]
     assert len(sim) == 9
     values = sim.set_index(["doc_a", "doc_b"])["cosine"]
@@ -521,7 +522,7 @@ def test_similarity_hand_values(three_reports):
     assert values[("d2", "d1")] == values[("d1", "d2")]
     assert values[("d1", "d3")] == pytest.approx(1.0)
     assert values[("d2", "d2")] == 1.0
-    plain = st.score_similarity(three_reports, smooth_idf=False).set_index(["doc_a", "doc_b"])
+    plain = st.score_similarity(select_terms(three_reports), smooth_idf=False).set_index(["doc_a", "doc_b"])
     # Plain idf zeroes 法治 (in every report): d1 = (0, ln 1.5, 0), d2 = (0, 0, ln 3): cos = 0.
     assert plain.loc[("d1", "d2"), "cosine"] == 0.0
     assert plain.loc[("d1", "d3"), "cosine"] == pytest.approx(1.0)
@@ -531,24 +532,24 @@ def test_similarity_agrees_with_scikit_learn(small):
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.metrics.pairwise import cosine_similarity
 
-    docs = st.select_terms(small).groupby("doc_id")["token"].apply(list)
+    docs = select_terms(small).groupby("doc_id")["token"].apply(list)
     vectorizer = TfidfVectorizer(analyzer=lambda tokens: tokens, lowercase=False)
     expected = cosine_similarity(vectorizer.fit_transform(docs.tolist()))
-    square = st.pivot_similarity(st.score_similarity(st.count_terms(small)))
+    square = st.pivot_similarity(st.score_similarity(st.count_terms(select_terms(small))))
     assert square.index.tolist() == square.columns.tolist() == ["a", "b", "c"]
     np.testing.assert_allclose(square.to_numpy(), expected, atol=1e-12)
 
 
 def test_similarity_is_missing_for_a_report_without_weighted_terms():
     tokens = make_tokens({"a": [["法治", "执法"]], "b": [["法治"]]})
-    sim = st.score_similarity(tokens, smooth_idf=False).set_index(["doc_a", "doc_b"])["cosine"]
+    sim = st.score_similarity(select_terms(tokens), smooth_idf=False).set_index(["doc_a", "doc_b"])["cosine"]
     # Plain idf: 法治 weighs ln(2/2) = 0, so b's vector is all zero and has no direction.
     assert np.isnan(sim[("b", "b")]) and np.isnan(sim[("a", "b")])
     assert sim[("a", "a")] == 1.0
 
 
 def test_similarity_exclude_removes_terms(three_reports):
-    sim = st.score_similarity(three_reports, exclude=["执法", "普法"])
+    sim = st.score_similarity(select_terms(three_reports), exclude=["执法", "普法"])
     # Only 法治 is left, in every report with the same weight: all cosines are 1.
     assert sim["cosine"].tolist() == pytest.approx([1.0] * 9)
 
@@ -583,7 +584,7 @@ def test_themes_hand_values(lexicon):
             "b": [["普法", "宣传", "教育", "活动"]],
         }
     )
-    table = st.score_themes(tokens, themes=lexicon)
+    table = st.score_themes(select_terms(tokens), themes=lexicon)
     assert list(table.columns) == [
         "doc_id",
         "theme",
@@ -611,31 +612,27 @@ def test_themes_by_group_and_a_term_in_two_themes():
     themes = pd.DataFrame(
         {"term": ["营商环境", "营商环境"], "theme": ["business_environment", "digital_governance"]}
     )
-    table = st.score_themes(tokens, by="level", themes=themes)
+    table = st.score_themes(select_terms(tokens), by="level", themes=themes)
     # One group of 3 tokens; 营商环境 x2 counts for both themes: 10000 * 2/3 each, share 1/2.
     assert table["n"].tolist() == [2, 2]
     assert table["rate_per_10k"].tolist() == pytest.approx([6666.6667, 6666.6667])
     assert table["share"].tolist() == pytest.approx([0.5, 0.5])
 
 
-def test_themes_default_file_skips_comments_and_reports_a_missing_file(tmp_path, monkeypatch):
+def test_themes_from_a_file_skip_comments_and_a_missing_file_is_named(tmp_path):
     path = tmp_path / "themes.tsv"
     path.write_text("# source: hand-made\nterm\ttheme\n普法\tlegal_publicity\n\n", encoding="utf-8")
-    monkeypatch.setattr(st, "THEMES_FILE", path)
-    table = st.score_themes(make_tokens({"a": [["普法", "普法", "宣传"]]}))
+    table = st.score_themes(make_tokens({"a": [["普法", "普法", "宣传"]]}), themes=read_themes(path))
     # 2 of 3 tokens: 6666.67 per 10k.
     assert table["rate_per_10k"].tolist() == pytest.approx([6666.6667])
-    monkeypatch.setattr(st, "THEMES_FILE", tmp_path / "absent.tsv")
-    with pytest.raises(FileNotFoundError, match="themes=DataFrame"):
-        st.score_themes(make_tokens({"a": [["普法"]]}))
+    with pytest.raises(FileNotFoundError, match="absent.tsv"):
+        read_themes(tmp_path / "absent.tsv")
     with pytest.raises(ValueError, match=r"lacks column\(s\) \['theme'\]"):
         st.score_themes(make_tokens({"a": [["普法"]]}), themes=pd.DataFrame({"term": ["普法"]}))
 
 
 def test_themes_resource_file_uses_the_issue_theme_ids():
-    if not st.THEMES_FILE.is_file():
-        pytest.skip("analysis/resources/themes.tsv is written by the tokenizer work")
-    lexicon = st._clean_themes(st._read_themes(st.THEMES_FILE))
+    lexicon = read_themes()
     assert set(lexicon["theme"]) <= {
         "political_guidance",
         "enforcement",
@@ -657,8 +654,8 @@ def test_themes_resource_file_uses_the_issue_theme_ids():
 @pytest.fixture(scope="module")
 def seed_tokens(seeds) -> pd.DataFrame:
     """Tokens of the five seeds, with the report columns merged on and ``file`` for lookup."""
-    tokenizing = pytest.importorskip("analysis.tokenizing")
-    tokens = tokenizing.load_tokens(seeds.sentences, cache=False)
+    tokenizing = pytest.importorskip("analysis.text")
+    tokens = tokenizing.tokenize_sentences(seeds.sentences, cache=False)
     return tokens.merge(seeds.reports[["doc_id", "file", "agency", "year"]], on="doc_id")
 
 
@@ -667,7 +664,7 @@ def doc_of(tokens: pd.DataFrame, file: str) -> str:
 
 
 def test_seed_counts_rates_sum_to_ten_thousand(seed_tokens):
-    counts = st.count_terms(seed_tokens)
+    counts = st.count_terms(select_terms(seed_tokens))
     assert counts["doc_id"].nunique() == 5
     totals = counts.groupby("doc_id")["rate_per_10k"].sum()
     np.testing.assert_allclose(totals.to_numpy(), 10_000)
@@ -676,24 +673,24 @@ def test_seed_counts_rates_sum_to_ten_thousand(seed_tokens):
     ).all()
     # Default filter: no punctuation, numbers, dates or stopwords among the terms.
     kinds = seed_tokens.drop_duplicates("token").set_index("token")["kind"]
-    assert set(kinds.reindex(counts["term"].unique())) <= set(st.DEFAULT_KINDS)
+    assert set(kinds.reindex(counts["term"].unique())) <= set(DEFAULT_TERM_KINDS)
 
 
 def test_seed_keyness_ranks_each_reports_own_subjects(seed_tokens):
     # Issue 3: 立法 and 燃气 in the Jiangmen report's top 20 against the other four reports,
     # 户外招牌 (or 招牌) in the Changzhi report's.
-    jiangmen = st.score_keyness(seed_tokens, target=doc_of(seed_tokens, "002_e94d2d9e19816d1e.txt"))
+    jiangmen = st.score_keyness(select_terms(seed_tokens), target=doc_of(seed_tokens, "002_e94d2d9e19816d1e.txt"))
     assert {"立法", "燃气"} <= set(jiangmen["term"].head(20))
     top = jiangmen.set_index("term").loc[["立法", "燃气"]]
     # Both are absent from the reference, so they are over-represented with positive scores.
     assert (top["n_reference"] == 0).all() and (top["n_target"] >= 3).all()
     assert (top["g2"] > 0).all() and (top["z"] > 0).all() and (top["p_g2"] < 0.05).all()
-    changzhi = st.score_keyness(seed_tokens, target=doc_of(seed_tokens, "004_f91691d480d248cc.txt"))
+    changzhi = st.score_keyness(select_terms(seed_tokens), target=doc_of(seed_tokens, "004_f91691d480d248cc.txt"))
     assert {"招牌", "户外招牌"} & set(changzhi["term"].head(20))
 
 
 def test_seed_similarity_is_a_symmetric_matrix_with_unit_diagonal(seed_tokens):
-    square = st.pivot_similarity(st.score_similarity(seed_tokens))
+    square = st.pivot_similarity(st.score_similarity(select_terms(seed_tokens)))
     assert square.shape == (5, 5)
     np.testing.assert_allclose(square.to_numpy(), square.to_numpy().T, atol=1e-12)
     assert (np.diag(square.to_numpy()) == 1.0).all()
@@ -706,22 +703,20 @@ def test_seed_kwic_and_collocations(seed_tokens):
     # 习近平法治思想 is one token in every seed (issue 3), so each report has a line.
     assert len(lines) == int((seed_tokens["token"] == "习近平法治思想").sum())
     assert lines["doc_id"].nunique() == 5
-    first = st.score_collocations(seed_tokens)
-    again = st.score_collocations(seed_tokens.iloc[::-1])
+    first = st.score_collocations(select_terms(seed_tokens))
+    again = st.score_collocations(select_terms(seed_tokens).iloc[::-1])
     pd.testing.assert_frame_equal(first, again)
     assert (first["n"] >= 3).all() and (first["pmi"] > 0).all()
 
 
 def test_seed_themes_agree_with_term_counts(seed_tokens):
-    if not st.THEMES_FILE.is_file():
-        pytest.skip("analysis/resources/themes.tsv is written by the tokenizer work")
-    themes = st.score_themes(seed_tokens)
-    lexicon = st._clean_themes(st._read_themes(st.THEMES_FILE))
+    themes = st.score_themes(select_terms(seed_tokens))
+    lexicon = read_themes()
     assert len(themes) == 5 * lexicon["theme"].nunique()
     shares = themes.groupby("doc_id")["share"].sum()
     np.testing.assert_allclose(shares.to_numpy(), 1.0)
     # A theme's count is the sum of its terms' counts in count_terms (same token filter).
-    counts = st.count_terms(seed_tokens).merge(lexicon, on="term")
+    counts = st.count_terms(select_terms(seed_tokens)).merge(lexicon, on="term")
     expected = counts.groupby(["doc_id", "theme"])["n"].sum()
     got = themes.set_index(["doc_id", "theme"])["n"]
     assert got.reindex(expected.index).tolist() == expected.tolist()
@@ -733,7 +728,7 @@ def test_seed_themes_agree_with_term_counts(seed_tokens):
 def _seed_tokens_and_counts(seeds):
     from analysis.ingest.build import _token_tables
     from analysis.ingest.corpus import add_report_columns
-    from analysis.tokenizing import TokenizerConfig
+    from analysis.text import TokenizerConfig
 
     tokens, counts = _token_tables(seeds.sentences, TokenizerConfig())
     columns = ["label", "year", "agency"]
@@ -745,22 +740,24 @@ def _seed_tokens_and_counts(seeds):
 def test_count_terms_on_counts_equals_tokens(seeds, by):
     tokens, counts = _seed_tokens_and_counts(seeds)
     assert len(counts) < len(tokens) / 2  # the point of it
-    pd.testing.assert_frame_equal(st.count_terms(counts, by=by), st.count_terms(tokens, by=by))
+    pd.testing.assert_frame_equal(st.count_terms(select_terms(counts), by=by),
+                                  st.count_terms(select_terms(tokens), by=by))
 
 
 def test_theme_similarity_keyness_on_counts_equal_tokens(seeds):
-    from analysis import comparison as cp
+    from analysis.stats import comparison as cp
 
     tokens, counts = _seed_tokens_and_counts(seeds)
+    counts, tokens = select_terms(counts), select_terms(tokens)
     pd.testing.assert_frame_equal(st.score_themes(counts, by=["label"]),
                                   st.score_themes(tokens, by=["label"]))
     pd.testing.assert_frame_equal(st.score_similarity(counts), st.score_similarity(tokens))
     pd.testing.assert_frame_equal(cp.score_distinctive(counts, by="label", top=5),
-                                  cp.score_distinctive(tokens, by="label", top=5))
+                                  cp.score_distinctive(select_terms(tokens), by="label", top=5))
     pd.testing.assert_frame_equal(cp.score_change(counts, by="year"),
-                                  cp.score_change(tokens, by="year"))
+                                  cp.score_change(select_terms(tokens), by="year"))
     pd.testing.assert_frame_equal(cp.find_new_terms(counts, by="year"),
-                                  cp.find_new_terms(tokens, by="year"))
+                                  cp.find_new_terms(select_terms(tokens), by="year"))
 
 
 def test_word_order_statistics_refuse_counts(seeds):

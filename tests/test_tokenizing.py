@@ -1,4 +1,4 @@
-"""Tests for analysis.tokenizing: kinds, protected spans, backends, the tokens table, the cache."""
+"""Tests for analysis.text: kinds, protected spans, backends, the tokens table, the cache."""
 
 from __future__ import annotations
 
@@ -11,8 +11,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import paths, tokenizing
-from analysis.tokenizing import Token, TokenizerConfig, filter_terms, load_tokens, tag_text
+from analysis import paths
+from analysis import text as tokenizing
+from analysis.text import Token, TokenizerConfig, select_terms, tag_text, tokenize_sentences
+from analysis.text import tokenize as tokenize_module
 
 SEED_FILES = sorted(paths.SEEDS.glob("*.txt"))
 REFERENCE = TokenizerConfig(backend="jieba")
@@ -172,7 +174,7 @@ def test_hmm_changes_tokens_and_the_lexicon_covers_hmm_only_words():
 
 
 def test_tokens_table_on_the_seed_corpus(seeds):
-    tokens = load_tokens(seeds.sentences, cache=False)
+    tokens = tokenize_sentences(seeds.sentences, cache=False)
     assert list(tokens.columns) == tokenizing.TOKEN_COLUMNS
     assert set(tokens["kind"]) <= set(tokenizing.KINDS)
     texts = dict(zip(seeds.reports["doc_id"], seeds.reports["text"], strict=True))
@@ -194,7 +196,7 @@ def test_tokens_table_on_the_seed_corpus(seeds):
 def test_load_tokens_columns_offsets_and_flags(tmp_path):
     sentences = _sentences({"b": ["加强行政复议。"], "a": ["我局开展普法,", "共3次。"]})
     before = sentences.copy()
-    tokens = load_tokens(sentences, cache_dir=tmp_path)
+    tokens = tokenize_sentences(sentences, cache_dir=tmp_path)
     pd.testing.assert_frame_equal(sentences, before)  # input not mutated
     # Hand-checked: doc a = 我局 开展 普法 , | 共 3 次 。 with sentence 1 starting at 7;
     # doc b = 加强 行政复议 。. 我局 is a self-reference stopword, 共 a function word, 次 a
@@ -219,38 +221,38 @@ def test_load_tokens_columns_offsets_and_flags(tmp_path):
 
 def test_load_tokens_rejects_bad_input():
     with pytest.raises(ValueError, match=r"lacks column\(s\) \['start'\]"):
-        load_tokens(pd.DataFrame({"doc_id": ["a"], "section_id": ["s"], "para_id": [0],
+        tokenize_sentences(pd.DataFrame({"doc_id": ["a"], "section_id": ["s"], "para_id": [0],
                                   "sent_id": [0], "text": ["x"]}), cache=False)
     bad = _sentences({"a": ["好"]})
     bad["text"] = bad["text"].astype(object)
     bad.loc[0, "text"] = None
     with pytest.raises(ValueError, match="must be str"):
-        load_tokens(bad, cache=False)
+        tokenize_sentences(bad, cache=False)
     offsetless = _sentences({"a": ["好"]}).astype({"start": object})
     offsetless.loc[0, "start"] = None
     with pytest.raises(ValueError, match="integer offsets"):
-        load_tokens(offsetless, cache=False)
+        tokenize_sentences(offsetless, cache=False)
     twice = pd.concat([_sentences({"a": ["好"]})] * 2)
     with pytest.raises(ValueError, match="duplicate"):
-        load_tokens(twice, cache=False)
+        tokenize_sentences(twice, cache=False)
 
 
 def test_load_tokens_is_deterministic(tmp_path):
     sentences = _sentences({"x": ["深入学习习近平法治思想。"], "y": ["推行首违不罚。"]})
-    first = load_tokens(sentences, cache=False)
-    second = load_tokens(sentences.iloc[::-1], cache=False)  # row order does not matter
+    first = tokenize_sentences(sentences, cache=False)
+    second = tokenize_sentences(sentences.iloc[::-1], cache=False)  # row order does not matter
     pd.testing.assert_frame_equal(first, second)
 
 
 def test_empty_sentences_give_an_empty_table():
-    tokens = load_tokens(_sentences({}).reindex(columns=["doc_id", "section_id", "para_id",
+    tokens = tokenize_sentences(_sentences({}).reindex(columns=["doc_id", "section_id", "para_id",
                                                          "sent_id", "text", "start"]),
                          cache=False)
     assert list(tokens.columns) == tokenizing.TOKEN_COLUMNS
     assert len(tokens) == 0
 
 
-# --- filter_terms ---------------------------------------------------------------------------
+# --- select_terms ---------------------------------------------------------------------------
 
 
 def _hand_tokens() -> pd.DataFrame:
@@ -263,27 +265,29 @@ def _hand_tokens() -> pd.DataFrame:
     })
 
 
-def test_filter_terms_defaults_keep_words_titles_latin():
-    kept = filter_terms(_hand_tokens())["token"].tolist()
+def test_select_terms_defaults_keep_words_titles_latin():
+    kept = select_terms(_hand_tokens())["token"].tolist()
     # 的 is a stopword; 2023年, 3, ",", 一是 are date, number, punct, marker.
     assert kept == ["工作", "营商环境", "APP", "《宪法》", "法"]
 
 
-def test_filter_terms_options():
+def test_select_terms_options():
     tokens = _hand_tokens()
     before = tokens.copy()
-    assert filter_terms(tokens, drop_filler=True)["token"].tolist() == [
+    assert select_terms(tokens, drop_filler=True)["token"].tolist() == [
         "营商环境", "APP", "《宪法》", "法"]
-    assert filter_terms(tokens, drop_stopwords=False, kinds=("word",))["token"].tolist() == [
+    assert select_terms(tokens, drop_stopwords=False, kinds=("word",))["token"].tolist() == [
         "的", "工作", "营商环境", "法"]
-    assert filter_terms(tokens, min_len=3)["token"].tolist() == ["营商环境", "APP", "《宪法》"]
-    assert filter_terms(tokens, exclude=["法", "APP"])["token"].tolist() == [
+    assert select_terms(tokens, min_len=3)["token"].tolist() == ["营商环境", "APP", "《宪法》"]
+    assert select_terms(tokens, exclude=["法", "APP"])["token"].tolist() == [
         "工作", "营商环境", "《宪法》"]
     pd.testing.assert_frame_equal(tokens, before)
     with pytest.raises(ValueError, match="unknown token kind"):
-        filter_terms(tokens, kinds=("words",))
-    with pytest.raises(ValueError, match="lacks column"):
-        filter_terms(tokens.drop(columns="is_filler"))
+        select_terms(tokens, kinds=("words",))
+    # A flag column is needed only by its own filter.
+    assert len(select_terms(tokens.drop(columns="is_filler"))) == 5
+    with pytest.raises(ValueError, match=r"lacks column\(s\) \['is_filler'\].*drop_filler=False"):
+        select_terms(tokens.drop(columns="is_filler"), drop_filler=True)
 
 
 # --- configuration and cache ----------------------------------------------------------------
@@ -324,35 +328,35 @@ def test_cache_invalidates_exactly_what_changed(tmp_path, monkeypatch):
     config = _copy_resources(tmp_path)
     cache_dir = tmp_path / "cache"
     calls: list[list[str]] = []
-    segment = tokenizing._segment_document
+    segment = tokenize_module._segment_document
 
     def counting(engine, texts):
         calls.append(list(texts))
         return segment(engine, texts)
 
-    monkeypatch.setattr(tokenizing, "_segment_document", counting)
+    monkeypatch.setattr(tokenize_module, "_segment_document", counting)
     docs = {"a": ["学习习近平法治思想。"], "b": ["优化营商环境工作。"]}
 
-    cold = load_tokens(_sentences(docs), config=config, cache_dir=cache_dir)
+    cold = tokenize_sentences(_sentences(docs), config=config, cache_dir=cache_dir)
     assert len(calls) == 2
     assert len(list(cache_dir.rglob("*.parquet"))) == 2
     assert not list(cache_dir.rglob("*.tmp"))  # temp files were renamed into place
 
     calls.clear()
-    warm = load_tokens(_sentences(docs), config=config, cache_dir=cache_dir)
+    warm = tokenize_sentences(_sentences(docs), config=config, cache_dir=cache_dir)
     assert calls == []
     pd.testing.assert_frame_equal(cold, warm)
 
     # Edit one document: only that one is segmented again.
     calls.clear()
     edited = {"a": docs["a"], "b": ["优化营商环境。"]}
-    load_tokens(_sentences(edited), config=config, cache_dir=cache_dir)
+    tokenize_sentences(_sentences(edited), config=config, cache_dir=cache_dir)
     assert calls == [["优化营商环境。"]]
 
     # Edit the stopword list: no re-segmentation, but the flags follow the new list.
     calls.clear()
     config.stopwords.write_text("的\n学习\n", encoding="utf-8")
-    flagged = load_tokens(_sentences(docs), config=config, cache_dir=cache_dir)
+    flagged = tokenize_sentences(_sentences(docs), config=config, cache_dir=cache_dir)
     assert calls == []
     assert flagged.loc[flagged["token"] == "学习", "is_stop"].tolist() == [True]
 
@@ -360,7 +364,7 @@ def test_cache_invalidates_exactly_what_changed(tmp_path, monkeypatch):
     calls.clear()
     config.lexicon.write_text("term\tsource\n习近平法治思想\ttest\n营商环境\ttest\n",
                               encoding="utf-8")
-    relexed = load_tokens(_sentences(docs), config=config, cache_dir=cache_dir)
+    relexed = tokenize_sentences(_sentences(docs), config=config, cache_dir=cache_dir)
     assert len(calls) == 2
     assert "营商环境" in relexed["token"].tolist()
     assert "营商环境" not in cold["token"].tolist()  # stock jieba: 营商 / 环境
@@ -368,7 +372,7 @@ def test_cache_invalidates_exactly_what_changed(tmp_path, monkeypatch):
     # Restore the lexicon: the earlier cache entries are valid again.
     calls.clear()
     config.lexicon.write_text("term\tsource\n习近平法治思想\ttest\n", encoding="utf-8")
-    again = load_tokens(_sentences(docs), config=config, cache_dir=cache_dir)
+    again = tokenize_sentences(_sentences(docs), config=config, cache_dir=cache_dir)
     assert calls == []
     pd.testing.assert_frame_equal(again.drop(columns="is_stop"), cold.drop(columns="is_stop"))
 
@@ -376,10 +380,10 @@ def test_cache_invalidates_exactly_what_changed(tmp_path, monkeypatch):
 def test_torn_cache_file_is_rebuilt(tmp_path):
     config = _copy_resources(tmp_path)
     sentences = _sentences({"a": ["学习习近平法治思想。"]})
-    first = load_tokens(sentences, config=config, cache_dir=tmp_path / "c")
+    first = tokenize_sentences(sentences, config=config, cache_dir=tmp_path / "c")
     (cached,) = (tmp_path / "c").rglob("*.parquet")
     cached.write_bytes(b"not parquet")
-    second = load_tokens(sentences, config=config, cache_dir=tmp_path / "c")
+    second = tokenize_sentences(sentences, config=config, cache_dir=tmp_path / "c")
     pd.testing.assert_frame_equal(first, second)
     assert cached.read_bytes()[:4] == b"PAR1"
 
@@ -387,7 +391,7 @@ def test_torn_cache_file_is_rebuilt(tmp_path):
 def test_tokenizer_load_prints_nothing(tmp_path, capfd):
     # A fresh cache folder forces jieba to build and dump its model: the noisiest first load.
     script = textwrap.dedent("""
-        from analysis.tokenizing import TokenizerConfig, tokenize_text
+        from analysis.text import TokenizerConfig, tokenize_text
         print("|".join(tokenize_text("学习习近平法治思想", config=TokenizerConfig(backend="jieba"))))
         print("|".join(tokenize_text("学习习近平法治思想")))
     """)

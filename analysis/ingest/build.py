@@ -150,10 +150,10 @@ def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _token_tables(sentences: pd.DataFrame, config) -> tuple[pd.DataFrame, pd.DataFrame]:
-    from analysis.tokenizing import load_tokens
+    from analysis.text import tokenize_sentences
 
     # The build's own part files are its cache; per-report cache files would only add I/O.
-    tokens = load_tokens(sentences, config=config, cache=False)
+    tokens = tokenize_sentences(sentences, config=config, cache=False)
     # The long document-term table: what term statistics need, a fraction of the tokens' size.
     counts = (tokens.groupby(["doc_id", "token", "kind", "is_stop", "is_filler",
                               "in_lexicon"], sort=True, observed=True)
@@ -325,7 +325,7 @@ def build_corpus(
 
 def _build_locked(root: Path, out: Path, *, manifest, workers, full, config, progress,
                   chunk_size, limits, follow_symlinks) -> BuildSummary:
-    from analysis.tokenizing import TokenizerConfig
+    from analysis.text import TokenizerConfig
 
     started = time.perf_counter()
     config = config if config is not None else TokenizerConfig()
@@ -545,9 +545,13 @@ def read_table(out: Path | str, table: str, *, columns: Sequence[str] | None = N
     if label and "doc_id" not in stored:
         stored.append("doc_id")
     parts = sorted(folder.glob("part-*.parquet"))
-    frames = [pd.read_parquet(p, columns=stored, filters=filters) for p in parts]
-    frame = pd.concat(frames, ignore_index=True) if frames else \
-        schema.empty(table)[stored]
+    coded = [c for c in stored if schema.TABLES[table].get(c) == "category"]
+    if coded and parts:
+        frame = _read_coded(parts, columns=stored, coded=coded, filters=filters)
+    else:
+        frames = [pd.read_parquet(p, columns=stored, filters=filters) for p in parts]
+        frame = pd.concat(frames, ignore_index=True) if frames else \
+            schema.empty(table)[stored]
     if label:
         labels = pd.read_parquet(out / STATE_DIR / "reports.parquet", columns=["doc_id", "label"])
         frame = frame.merge(labels, on="doc_id", how="left", validate="many_to_one")
@@ -555,6 +559,26 @@ def read_table(out: Path | str, table: str, *, columns: Sequence[str] | None = N
     if columns or not text:
         return frame
     return schema.conform(frame, table)
+
+
+def _read_coded(parts: list[Path], *, columns: list[str], coded: list[str],
+                filters) -> pd.DataFrame:
+    # Dictionary-encoded columns read as one dataset: pyarrow unifies the parts'
+    # dictionaries into one categorical, where reading part by part and concatenating
+    # would fall back to one string per row (and gigabytes at national scale).
+    import pyarrow.dataset as ds
+    import pyarrow.parquet as pq
+
+    fmt = ds.ParquetFileFormat(read_options=ds.ParquetReadOptions(dictionary_columns=coded))
+    expression = pq.filters_to_expression(filters) if filters else None
+    table = ds.dataset([str(p) for p in parts], format=fmt).to_table(
+        columns=columns, filter=expression)
+    # Column by column, freeing each Arrow buffer once converted: the peak is one copy.
+    frame = table.to_pandas(self_destruct=True, split_blocks=True)
+    del table
+    for name in coded:
+        frame[name] = schema.sort_categories(frame[name].astype("category"))
+    return frame
 
 
 def read_tables(out: Path | str, *, text: bool = True, where: dict | None = None) -> Corpus:

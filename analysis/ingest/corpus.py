@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from warnings import warn
 
+import numpy as np
 import pandas as pd
 
 from analysis import schema
@@ -636,5 +637,25 @@ def add_report_columns(
         already in ``frame`` are not duplicated.
     """
     wanted = [c for c in columns if c not in frame.columns]
+    if isinstance(frame["doc_id"].dtype, pd.CategoricalDtype) and wanted:
+        # A coded table (the build's counts): each report's values are looked up once per
+        # category, and text columns stay coded instead of one string per row.
+        if reports["doc_id"].duplicated().any():
+            raise ValueError("reports has duplicate doc_id values; add_report_columns needs "
+                             "one row per report")
+        codes = frame["doc_id"].cat.codes.to_numpy()
+        per_report = (reports.set_index("doc_id")[wanted]
+                      .reindex(frame["doc_id"].cat.categories).reset_index(drop=True))
+        # Code -1 (a missing doc_id) takes the extra all-missing row at the end.
+        per_report = pd.concat([per_report, per_report.iloc[:0].reindex([len(per_report)])],
+                               ignore_index=True)
+        rows = np.where(codes >= 0, codes, len(per_report) - 1)
+        added = {}
+        for name in wanted:
+            values = per_report[name]
+            if pd.api.types.is_string_dtype(values.dtype):
+                values = values.astype("category")
+            added[name] = values.take(rows).set_axis(frame.index)
+        return frame.assign(**added)
     return frame.merge(reports[["doc_id", *wanted]], on="doc_id", how="left",
                        validate="many_to_one")

@@ -13,7 +13,7 @@ import pytest
 from analysis import load_corpus, select_reports
 from analysis.ingest.build import build_corpus, read_table, read_tables
 from analysis.paths import ROOT, SEEDS
-from analysis.tokenizing import TokenizerConfig
+from analysis.text import TokenizerConfig
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from make_corpus import make_corpus  # noqa: E402

@@ -35,7 +35,7 @@ from analysis.ingest.publish import BuildError, BuildLocked, locked
 from analysis.ingest.readers import Limits
 from analysis.ingest.scan import scan_folder
 from analysis.paths import ROOT, SEEDS
-from analysis.tokenizing import load_tokens
+from analysis.text import tokenize_sentences
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from make_corpus import make_corpus  # noqa: E402
@@ -117,9 +117,9 @@ def test_unreadable_file_added_to_built_corpus(small, tmp_path):
 
 
 def test_load_tokens_on_empty_sentences():
-    # Guards: load_tokens raised on an empty corpus.
+    # Guards: tokenize_sentences raised on an empty corpus.
     empty = load_corpus([]).sentences
-    tokens = load_tokens(empty)
+    tokens = tokenize_sentences(empty)
     assert tokens.empty and {"doc_id", "token"} <= set(tokens.columns)
 
 

@@ -1,10 +1,10 @@
 """Comparisons between groups of reports: distinctive terms, change over time, composition.
 
-These build on :mod:`analysis.statistics` and use the same keyness measures (G2, chi-square
+These build on :mod:`analysis.stats.keyness` and use the same keyness measures (G2, chi-square
 and weighted log-odds with an informative Dirichlet prior); read
-:func:`analysis.statistics.score_keyness` for the formulas. Each function takes a
+:func:`analysis.stats.score_keyness` for the formulas. Each function takes a
 ``tokens`` table (with the grouping columns merged on from ``reports``) or a ``counts``
-table from :func:`analysis.statistics.count_terms`, and returns a new long DataFrame.
+table from :func:`analysis.stats.count_terms`, and returns a new long DataFrame.
 
 A comparison between years is only a comparison of the same reporting agencies if every
 year holds the same agencies; :func:`check_composition` says whether it does.
@@ -18,19 +18,19 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from analysis.statistics import (
-    DEFAULT_KINDS,
+from analysis.schema import check_columns
+from analysis.stats.counts import count_terms
+from analysis.stats.frames import as_strings, group_counts, is_term_counts
+from analysis.stats.keyness import (
     KEYNESS_COLUMNS,
-    _as_strings,
-    _group_counts,
-    _is_counts,
-    _keyness_frame,
-    _prior,
-    _require,
-    _sort_keyness,
-    count_terms,
+    prior_counts,
+    score_arrays,
     score_keyness,
+    sort_keyness,
 )
+
+__all__ = ["CHANGE_COLUMNS", "check_composition", "find_new_terms", "score_agency_change",
+           "score_change", "score_distinctive"]
 
 _CHANGE_NAMES = {
     "n_target": "n_after",
@@ -47,8 +47,6 @@ def score_distinctive(
     frame: pd.DataFrame,
     *,
     by: str,
-    kinds: Iterable[str] | None = DEFAULT_KINDS,
-    drop_stop: bool = True,
     correction: bool = True,
     prior: Literal["corpus", "uniform"] = "corpus",
     alpha: float | None = None,
@@ -60,7 +58,7 @@ def score_distinctive(
     """Distinctive terms of every group against all the other groups (one against the rest).
 
     For each value *g* of ``by`` and each term found in *g*, this is
-    :func:`~analysis.statistics.score_keyness` with ``target=g`` and the rest as reference,
+    :func:`~analysis.stats.score_keyness` with ``target=g`` and the rest as reference,
     computed for all groups at once; the prior comes from the whole input. Terms absent
     from a group are not listed for it (they could only be under-represented there).
 
@@ -71,8 +69,8 @@ def score_distinctive(
         (``by``, term).
     by : str
         The grouping column, for example ``"agency"`` or ``"doc_id"``; at least two values.
-    kinds, drop_stop, correction, prior, alpha, exclude, sort_by
-        As in :func:`~analysis.statistics.score_keyness`.
+    correction, prior, alpha, exclude, sort_by
+        As in :func:`~analysis.stats.score_keyness`.
     min_count : int
         Keep terms seen at least this often in the group.
     top : int, optional
@@ -87,17 +85,17 @@ def score_distinctive(
         ``direction``, ``g2``, ``p_g2``, ``chi2``, ``p_chi2``, ``log_odds``, ``z``. Sorted by
         group, then ``sort_by`` descending, then ``term``.
     """
-    counts = _group_counts(frame, by=by, kinds=kinds, drop_stop=drop_stop)
+    counts = group_counts(frame, by=by)
     if len(counts.groups) < 2:
         raise ValueError(f"column {by!r} has fewer than two values; nothing to compare")
-    alpha_w, alpha0 = _prior(counts, prior=prior, alpha=alpha)
+    alpha_w, alpha0 = prior_counts(counts, prior=prior, alpha=alpha)
     corpus = pd.Series(counts.n).groupby(counts.term).sum()
-    keep = (counts.n >= max(min_count, 1)) & ~pd.Index(counts.term).isin(_as_strings(exclude) or [])
+    keep = (counts.n >= max(min_count, 1)) & ~pd.Index(counts.term).isin(as_strings(exclude) or [])
     term = counts.term[keep]
     a = counts.n[keep]
     group = counts.group[keep]
     n1 = counts.totals[group]
-    scores = _keyness_frame(
+    scores = score_arrays(
         term,
         a,
         corpus.reindex(term).to_numpy() - a,
@@ -108,7 +106,7 @@ def score_distinctive(
         correction=correction,
     )
     scores.insert(0, "_group", group)
-    scores = _sort_keyness(scores, sort_by, ["_group"])
+    scores = sort_keyness(scores, sort_by, ["_group"])
     if top is not None:
         scores = scores.groupby("_group", sort=False).head(top).reset_index(drop=True)
     values = counts.groups.take(scores["_group"].to_numpy())
@@ -117,8 +115,8 @@ def score_distinctive(
 
 
 def _period_values(frame: pd.DataFrame, by: str) -> list:
-    column = "term" if _is_counts(frame) else "token"
-    _require(frame, [by, column], "frame")
+    column = "term" if is_term_counts(frame) else "token"
+    check_columns(frame, "frame", [by, column])
     values = pd.Series(frame[by].dropna().unique())
     return values.sort_values(kind="mergesort").tolist()
 
@@ -129,8 +127,6 @@ def score_change(
     by: str = "year",
     before: Hashable | None = None,
     after: Hashable | None = None,
-    kinds: Iterable[str] | None = DEFAULT_KINDS,
-    drop_stop: bool = True,
     correction: bool = True,
     prior: Literal["corpus", "uniform"] = "corpus",
     alpha: float | None = None,
@@ -140,7 +136,7 @@ def score_change(
 ) -> pd.DataFrame:
     """Terms rising and falling between two periods, or between each pair of consecutive ones.
 
-    Each comparison is :func:`~analysis.statistics.score_keyness` with the later period as
+    Each comparison is :func:`~analysis.stats.score_keyness` with the later period as
     target and the earlier as reference; the prior comes from the whole input. Rows
     whose ``by`` value is missing take part in the prior only. If the periods hold
     different agencies, the change mixes time with composition: check with
@@ -156,8 +152,8 @@ def score_change(
     before, after : optional
         Compare these two values; give both or neither. By default every pair of
         consecutive values present (sorted) is compared.
-    kinds, drop_stop, correction, prior, alpha, exclude, min_count, sort_by
-        As in :func:`~analysis.statistics.score_keyness`.
+    correction, prior, alpha, exclude, min_count, sort_by
+        As in :func:`~analysis.stats.score_keyness`.
 
     Returns
     -------
@@ -178,9 +174,9 @@ def score_change(
         if len(values) < 2:
             raise ValueError(f"column {by!r} has fewer than two values; nothing to compare")
         pairs = list(zip(values[:-1], values[1:], strict=True))
-    if not _is_counts(frame):
+    if not is_term_counts(frame):
         # Count once rather than once per pair; totals travel in n_tokens.
-        frame = count_terms(frame, by=(by,), kinds=kinds, drop_stop=drop_stop)
+        frame = count_terms(frame, by=(by,))
     tables = []
     for earlier, later in pairs:
         table = score_keyness(
@@ -188,8 +184,6 @@ def score_change(
             target=later,
             reference=earlier,
             by=by,
-            kinds=kinds,
-            drop_stop=drop_stop,
             correction=correction,
             prior=prior,
             alpha=alpha,
@@ -213,8 +207,6 @@ def score_agency_change(
     *,
     agency: str = "agency",
     by: str = "year",
-    kinds: Iterable[str] | None = DEFAULT_KINDS,
-    drop_stop: bool = True,
     correction: bool = True,
     prior: Literal["corpus", "uniform"] = "corpus",
     alpha: float | None = None,
@@ -237,7 +229,7 @@ def score_agency_change(
         The column naming the reporting body.
     by : str
         The period column.
-    kinds, drop_stop, correction, prior, alpha, exclude, min_count, sort_by
+    correction, prior, alpha, exclude, min_count, sort_by
         As in :func:`score_change`.
 
     Returns
@@ -248,8 +240,8 @@ def score_agency_change(
         ...). Empty, with those columns, when no agency reported in two periods. Sorted by
         agency, then as :func:`score_change`.
     """
-    column = "term" if _is_counts(frame) else "token"
-    _require(frame, [agency, by, column], "frame")
+    column = "term" if is_term_counts(frame) else "token"
+    check_columns(frame, "frame", [agency, by, column])
     periods = frame[[agency, by]].dropna().drop_duplicates()
     repeated = periods.groupby(agency, sort=True)[by].nunique()
     repeated = repeated.index[repeated >= 2]
@@ -258,8 +250,6 @@ def score_agency_change(
         table = score_change(
             frame.loc[frame[agency] == name],
             by=by,
-            kinds=kinds,
-            drop_stop=drop_stop,
             correction=correction,
             prior=prior,
             alpha=alpha,
@@ -280,8 +270,6 @@ def find_new_terms(
     *,
     by: str = "year",
     min_count: int = 1,
-    kinds: Iterable[str] | None = DEFAULT_KINDS,
-    drop_stop: bool = True,
     exclude: Iterable[str] | None = None,
 ) -> pd.DataFrame:
     """Terms present in a period and absent from every earlier period.
@@ -294,13 +282,13 @@ def find_new_terms(
     ----------
     frame : pandas.DataFrame
         A ``tokens`` table with a ``by`` column, or a ``counts`` table from
-        :func:`~analysis.statistics.count_terms` with ``by=(by,)``.
+        :func:`~analysis.stats.count_terms` with ``by=(by,)``.
     by : str
         The period column; rows where it is missing are ignored.
     min_count : int
         Keep terms seen at least this often in the period where they are new.
-    kinds, drop_stop, exclude
-        Which tokens count as terms when ``frame`` is a tokens table.
+    exclude : iterable of str, optional
+        Terms left out of the result.
 
     Returns
     -------
@@ -310,18 +298,16 @@ def find_new_terms(
         ``n_docs``. Sorted by period, then ``n`` descending, then ``term``.
     """
     columns = [by, "term", "n", "n_tokens", "rate_per_10k", "df", "n_docs"]
-    if _is_counts(frame):
-        _require(frame, columns, "counts", f"make them with count_terms(tokens, by=({by!r},))")
+    if is_term_counts(frame):
+        check_columns(frame, "counts", columns, f"make them with count_terms(tokens, by=({by!r},))")
         counts = frame[columns]
         if counts.duplicated([by, "term"]).any():
             raise ValueError(f"counts have several rows per ({by}, term); count by {by!r} only")
     else:
-        _require(frame, [by, "doc_id", "token"], "tokens")
-        counts = count_terms(
-            frame.loc[frame[by].notna()], by=(by,), kinds=kinds, drop_stop=drop_stop
-        )[columns]
+        check_columns(frame, "tokens", [by, "doc_id", "token"])
+        counts = count_terms(frame.loc[frame[by].notna()], by=(by,))[columns]
     counts = counts.loc[counts[by].notna() & (counts["n"] > 0)]
-    excluded = _as_strings(exclude)
+    excluded = as_strings(exclude)
     if excluded:
         counts = counts.loc[~counts["term"].isin(excluded)]
     first_seen = counts.groupby("term")[by].transform("min")
@@ -363,7 +349,7 @@ def check_composition(
         differ from another group's, or some are unknown: a comparison of this group with
         the others then mixes change with composition).
     """
-    _require(frame, ["doc_id", by, unit], "frame")
+    check_columns(frame, "frame", ["doc_id", by, unit])
     reports = frame[["doc_id", by, unit]].drop_duplicates()
     codes, groups = pd.factorize(reports[by], sort=True, use_na_sentinel=False)
     unit_sets: list[frozenset] = []

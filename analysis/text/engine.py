@@ -1,0 +1,264 @@
+"""Tokenizer configuration and its jieba/rjieba engines, one per configuration per process.
+
+Reference configuration: accurate mode (never ``cut_all``, which double-counts) with the HMM
+on, as in jieba's own default; 放管服 and 一是 survive only with the HMM. The default backend is
+rjieba (jieba-rs), which gives the same tokens as jieba on our input several times faster;
+``tests/test_tokenizing.py`` keeps the two at parity on the seeds, and
+``benchmarks/bench_tokenize.py`` measures the speed."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import re
+import tempfile
+import threading
+import warnings
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from importlib import metadata as importlib_metadata
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import paths
+from analysis.text.resources import read_lexicon
+
+__all__ = ["BACKENDS", "DEFAULT_LEXICON_FREQ", "TokenizerConfig"]
+
+# The pre-pass rules live in these files, so their bytes are part of the cache key: any edit to the
+# tokenizer invalidates cached tokens without anyone having to remember a version bump.
+_SOURCE_DIGEST = hashlib.sha256(b"".join(
+    (Path(__file__).parent / name).read_bytes() for name in ("engine.py", "tokenize.py"))
+).hexdigest()
+BACKENDS: tuple[str, ...] = ("rjieba", "jieba")
+# A lexicon entry without a frequency gets this one. jieba's suggest_freq would give the bare
+# minimum that beats the entry's own split in isolation, often 1 or 2, which loses as soon as a
+# neighbouring character offers a better path. 20,000 is the frequency of a common word in
+# jieba's dictionary (政府 23,452; the 99.9th percentile is about 20,600).
+DEFAULT_LEXICON_FREQ = 20_000
+
+_HAN = "\u4e00-\u9fd5"  # jieba's own Han range: characters outside it are never segmented
+_CN_DIGITS = "〇零一二三四五六七八九"
+_CN_ORDINAL = "一二三四五六七八九十"
+_CN_NUMERALS = frozenset("〇零一二三四五六七八九十百千万亿两")
+# ---------------------------------------------------------------------------------------------
+# Configuration
+
+
+def _file_digest(path: Path | None) -> str:
+    if path is None:
+        return "none"
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except FileNotFoundError:
+        raise FileNotFoundError(f"resource file not found: {path}") from None
+
+
+def _backend_version(backend: str) -> str:
+    try:
+        return importlib_metadata.version(backend)
+    except importlib_metadata.PackageNotFoundError:
+        return "not-installed"
+
+
+@dataclass(frozen=True)
+class TokenizerConfig:
+    """Everything that decides the ``tokens`` table.
+
+    Parameters
+    ----------
+    hmm : bool
+        Let jieba's HMM join unknown characters into words. On by default: the reference mode.
+    backend : {"rjieba", "jieba"}
+        ``"jieba"`` is the reference implementation; ``"rjieba"`` (jieba-rs) gives identical
+        tokens on our input and is much faster.
+    lexicon, stopwords, filler : path or None
+        Resource files; ``None`` means no lexicon (stock jieba plus the pre-pass) or an empty list.
+    """
+
+    hmm: bool = True
+    backend: str = "rjieba"
+    lexicon: Path | None = field(default_factory=lambda: paths.RESOURCES / "lexicon.tsv")
+    stopwords: Path | None = field(default_factory=lambda: paths.RESOURCES / "stopwords.txt")
+    filler: Path | None = field(default_factory=lambda: paths.RESOURCES / "filler.txt")
+
+    def __post_init__(self) -> None:
+        if self.backend not in BACKENDS:
+            raise ValueError(f"unknown backend {self.backend!r}; choose one of {BACKENDS}")
+        if not isinstance(self.hmm, bool):
+            raise TypeError(f"hmm must be True or False, got {self.hmm!r}")
+        for name in ("lexicon", "stopwords", "filler"):
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, Path):
+                object.__setattr__(self, name, Path(value))
+
+    def segmentation_fingerprint(self) -> str:
+        """Hash of everything that changes token boundaries or kinds: the cache key.
+
+        Covers the options, the backend's installed version, the source of this module (the
+        pre-pass rules) and the bytes of the lexicon file; not the stopword or filler lists,
+        whose flags are recomputed on every load.
+
+        Returns
+        -------
+        str
+            A sha256 hex digest.
+        """
+        payload = {"rules": _SOURCE_DIGEST, "hmm": self.hmm, "backend": self.backend,
+                   "backend_version": _backend_version(self.backend),
+                   "lexicon": _file_digest(self.lexicon)}
+        return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+    def fingerprint(self) -> str:
+        """Hash of the whole configuration and the contents of all its resource files.
+
+        Returns
+        -------
+        str
+            A sha256 hex digest; equal configs over equal files give equal digests.
+        """
+        payload = {"segmentation": self.segmentation_fingerprint(),
+                   "stopwords": _file_digest(self.stopwords),
+                   "filler": _file_digest(self.filler)}
+        return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+# ---------------------------------------------------------------------------------------------
+# Backends: one per configuration per process, created lazily.
+
+
+@contextlib.contextmanager
+def _quiet_jieba() -> Iterator[None]:
+    # jieba prints "Building prefix dict ...", "Dumping model to file cache" and, when the
+    # cache folder is not writable, an ERROR with a traceback: all harmless, all noise that
+    # strict nbval would compare. Raise the level only while we load, and restore it.
+    with warnings.catch_warnings():
+        # jieba 0.42 imports pkg_resources, which newer setuptools deprecates loudly.
+        warnings.simplefilter("ignore")
+        import jieba  # noqa: F401 - importing first: jieba's import resets its level to DEBUG
+    logger = logging.getLogger("jieba")
+    previous = logger.level
+    logger.setLevel(logging.CRITICAL + 1)
+    try:
+        yield
+    finally:
+        logger.setLevel(previous)
+
+
+def _jieba_model_dir() -> str:
+    # jieba caches its parsed dictionary (~0.6 s to rebuild); keep it under our ignored cache
+    # folder rather than the system temp dir, falling back to the temp dir when read-only.
+    folder = paths.CACHE / "jieba"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if os.access(folder, os.W_OK):
+            return str(folder)
+    except OSError:
+        pass
+    return tempfile.gettempdir()
+
+
+_Entry = tuple[str, int, str | None]  # term, frequency, part-of-speech tag
+
+
+def _make_jieba(hmm: bool, entries: Sequence[_Entry]) -> Callable[[str], list[str]]:
+    with _quiet_jieba():
+        import jieba
+
+        tokenizer = jieba.Tokenizer()
+        tokenizer.tmp_dir = _jieba_model_dir()
+        tokenizer.cache_file = "jieba.cache"
+        tokenizer.initialize()
+    for term, freq, pos in entries:
+        tokenizer.add_word(term, freq, pos)
+
+    def cut(text: str) -> list[str]:
+        return tokenizer.lcut(text, cut_all=False, HMM=hmm)
+
+    return cut
+
+
+def _make_rjieba(hmm: bool, entries: Sequence[_Entry]) -> Callable[[str], list[str]]:
+    try:
+        import rjieba
+    except ImportError:
+        raise ImportError("backend 'rjieba' needs the rjieba package (pip install rjieba); "
+                          "or use TokenizerConfig(backend='jieba')") from None
+    tokenizer = rjieba.Jieba()
+    for term, freq, pos in entries:
+        tokenizer.add_word(term, freq, pos)
+
+    def cut(text: str) -> list[str]:
+        return tokenizer.cut(text, hmm)
+
+    return cut
+
+
+def _is_han_only(term: str) -> bool:
+    return re.fullmatch(f"[{_HAN}]+", term) is not None
+
+
+class _Engine:
+    """A loaded tokenizer: backend, pre-pass regex and lexicon set for one configuration."""
+
+    def __init__(self, config: TokenizerConfig) -> None:
+        self.config = config
+        if config.lexicon is not None:
+            lexicon = read_lexicon(config.lexicon)
+            terms = lexicon["term"].tolist()
+            freqs = [DEFAULT_LEXICON_FREQ if pd.isna(f) else int(f) for f in lexicon["freq"]]
+            tags = [pos or None for pos in lexicon["pos"]]
+        else:
+            terms, freqs, tags = [], [], []
+        self.lexicon = frozenset(terms)
+        # Entries made only of Han characters go into jieba's dictionary; the others contain
+        # characters jieba splits on (、+ digits ...) and are matched in the pre-pass instead.
+        entries = sorted((t, f, pos) for t, f, pos in zip(terms, freqs, tags, strict=True)
+                         if _is_han_only(t))
+        protected = sorted((t for t in terms if not _is_han_only(t)), key=lambda t: (-len(t), t))
+        make = _make_rjieba if config.backend == "rjieba" else _make_jieba
+        self.cut = make(config.hmm, entries)
+        self.protected = _build_protected(protected)
+
+    @cached_property
+    def word_kinds(self) -> dict[str, str]:
+        # Kinds of jieba's pieces, memoized: the vocabulary is small next to the token count.
+        return {}
+
+
+_ENGINES: dict[str, _Engine] = {}
+_ENGINES_LOCK = threading.Lock()
+_MAX_ENGINES = 8  # a jieba backend holds ~100 MB; drop the oldest beyond this many configs
+
+
+def _engine(config: TokenizerConfig | None) -> _Engine:
+    config = config if config is not None else TokenizerConfig()
+    if not isinstance(config, TokenizerConfig):
+        raise TypeError(f"config must be a TokenizerConfig, got {type(config).__name__}")
+    # Keyed on what changes segmentation only: a new stopword list reuses the loaded tokenizer.
+    key = config.segmentation_fingerprint()
+    with _ENGINES_LOCK:
+        engine = _ENGINES.get(key)
+        if engine is None:
+            engine = _ENGINES[key] = _Engine(config)
+            while len(_ENGINES) > _MAX_ENGINES:
+                del _ENGINES[next(iter(_ENGINES))]
+    return engine
+
+
+
+def _build_protected(phrases: Sequence[str]) -> re.Pattern[str]:
+    # Found first, over the whole text: a phrase can start inside a run of Han characters
+    # (推行双随机、一公开), where the scanner below would already have consumed it. Titles come
+    # first so that a phrase inside a title stays part of the title.
+    parts = [r"(?P<title>《[^《》\n]{1,150}》)"]
+    if phrases:
+        parts.append("(?P<phrase>" + "|".join(re.escape(t) for t in phrases) + ")")
+    return re.compile("|".join(parts))
+
+

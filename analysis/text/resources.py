@@ -1,0 +1,184 @@
+"""The tokenizer's word lists: lexicon of formulations, stopwords, filler words, themes.
+
+Each ``read_*`` reads one resource file (``analysis/resources/``, or a path of the user's)
+and checks it, naming file and line of a malformed entry. ``analysis/resources/README.md``
+documents sources and choices."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import paths
+
+__all__ = ["THEMES", "read_filler", "read_lexicon", "read_stopwords", "read_themes"]
+
+# ---------------------------------------------------------------------------------------------
+# Resources
+
+
+def _read_resource_lines(path: Path) -> list[tuple[int, str]]:
+    """Return (line number, stripped line) for non-empty, non-comment lines."""
+    try:
+        raw = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise FileNotFoundError(f"resource file not found: {path}") from None
+    except UnicodeDecodeError as err:
+        raise ValueError(f"resource file {path} is not UTF-8: {err}") from None
+    lines = []
+    for number, line in enumerate(raw.splitlines(), start=1):
+        line = line.strip()
+        if line and not line.startswith("#"):
+            lines.append((number, line))
+    return lines
+
+
+def read_lexicon(path: Path | str | None = None) -> pd.DataFrame:
+    """Read the domain lexicon of fixed policy formulations.
+
+    Parameters
+    ----------
+    path : path-like, optional
+        A UTF-8 TSV file with a header naming at least ``term`` and ``source``, optionally
+        ``freq`` and ``pos``; ``#`` starts a comment line. Defaults to
+        ``analysis/resources/lexicon.tsv``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The ``lexicon`` table, one row per entry in file order, columns ``term`` (str),
+        ``freq`` (Int64, NA where the file leaves it empty), ``pos`` (str, "" when absent)
+        and ``source`` (str).
+
+    Raises
+    ------
+    ValueError
+        If the header lacks ``term`` or ``source``, a row has the wrong number of fields, a
+        term is empty, contains whitespace or repeats, or a frequency is not a positive integer.
+    """
+    path = Path(path) if path is not None else paths.RESOURCES / "lexicon.tsv"
+    lines = _read_resource_lines(path)
+    if not lines:
+        raise ValueError(f"lexicon {path} is empty: it needs a header line 'term<TAB>source'")
+    header = [name.strip() for name in lines[0][1].split("\t")]
+    missing = [name for name in ("term", "source") if name not in header]
+    if missing:
+        raise ValueError(f"lexicon {path} header lacks column(s) {missing}; found {header}")
+    rows, seen = [], {}
+    for number, line in lines[1:]:
+        fields = [value.strip() for value in line.split("\t")]
+        if len(fields) != len(header):
+            raise ValueError(f"lexicon {path} line {number}: expected {len(header)} tab-separated"
+                             f" fields ({header}), found {len(fields)}: {line!r}")
+        row = dict(zip(header, fields, strict=True))
+        term = row["term"]
+        if not term or re.search(r"\s", term):
+            raise ValueError(f"lexicon {path} line {number}: term {term!r} is empty or has"
+                             " whitespace")
+        if term in seen:
+            raise ValueError(f"lexicon {path} line {number}: term {term!r} repeats line"
+                             f" {seen[term]}")
+        seen[term] = number
+        freq = row.get("freq", "")
+        if freq and not (freq.isdigit() and int(freq) > 0):
+            raise ValueError(f"lexicon {path} line {number}: freq {freq!r} is not a positive"
+                             " integer")
+        rows.append({"term": term, "freq": int(freq) if freq else pd.NA,
+                     "pos": row.get("pos", ""), "source": row["source"]})
+    frame = pd.DataFrame(rows, columns=["term", "freq", "pos", "source"])
+    frame["freq"] = frame["freq"].astype("Int64")
+    return frame
+
+
+def _load_word_list(path: Path, what: str) -> frozenset[str]:
+    words = set()
+    for number, line in _read_resource_lines(path):
+        if re.search(r"\s", line):
+            raise ValueError(f"{what} list {path} line {number}: {line!r} contains whitespace")
+        words.add(line)
+    return frozenset(words)
+
+
+def read_stopwords(path: Path | str | None = None) -> frozenset[str]:
+    """Read a stopword list of function words, one per line (``#`` comments), stripped, deduped.
+
+    Parameters
+    ----------
+    path : path-like, optional
+        Defaults to ``analysis/resources/stopwords.txt``.
+
+    Returns
+    -------
+    frozenset of str
+        The stopwords.
+    """
+    return _load_word_list(Path(path) if path is not None
+                           else paths.RESOURCES / "stopwords.txt", "stopword")
+
+
+def read_filler(path: Path | str | None = None) -> frozenset[str]:
+    """Read the list of bureaucratic filler words (工作, 加强, 推进 ...), one per line.
+
+    Parameters
+    ----------
+    path : path-like, optional
+        Defaults to ``analysis/resources/filler.txt``.
+
+    Returns
+    -------
+    frozenset of str
+        The filler words.
+    """
+    return _load_word_list(Path(path) if path is not None
+                           else paths.RESOURCES / "filler.txt", "filler")
+
+
+THEMES: tuple[str, ...] = (
+    "political_guidance", "enforcement", "legal_publicity", "decision_making", "supervision",
+    "disputes_litigation", "business_environment", "digital_governance", "workforce_training",
+)
+
+
+def read_themes(path: Path | str | None = None) -> pd.DataFrame:
+    """Read the theme lexicon that maps terms to themes.
+
+    Parameters
+    ----------
+    path : path-like, optional
+        A UTF-8 TSV with header ``term<TAB>theme``; defaults to ``analysis/resources/themes.tsv``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The ``themes`` table, one row per term in file order, columns ``term`` and ``theme``
+        (one of :data:`THEMES`).
+
+    Raises
+    ------
+    ValueError
+        On a malformed row, a repeated term or an unknown theme id.
+    """
+    path = Path(path) if path is not None else paths.RESOURCES / "themes.tsv"
+    lines = _read_resource_lines(path)
+    if not lines or [v.strip() for v in lines[0][1].split("\t")] != ["term", "theme"]:
+        raise ValueError(f"theme lexicon {path} must start with the header 'term<TAB>theme'")
+    rows, seen = [], {}
+    for number, line in lines[1:]:
+        fields = [value.strip() for value in line.split("\t")]
+        if len(fields) != 2 or not fields[0]:
+            raise ValueError(f"theme lexicon {path} line {number}: expected 'term<TAB>theme',"
+                             f" found {line!r}")
+        term, theme = fields
+        if theme not in THEMES:
+            raise ValueError(f"theme lexicon {path} line {number}: unknown theme {theme!r};"
+                             f" known: {THEMES}")
+        if term in seen:
+            raise ValueError(f"theme lexicon {path} line {number}: term {term!r} repeats line"
+                             f" {seen[term]}")
+        seen[term] = number
+        rows.append({"term": term, "theme": theme})
+    return pd.DataFrame(rows, columns=["term", "theme"])
+
+

@@ -1,0 +1,453 @@
+"""Policy-aware Chinese tokenization: the ``tokens`` table.
+
+Stock jieba splits the fixed formulations (提法) this genre is made of: 习近平法治思想 comes out
+as 习近平 / 法治 / 思想. The lexicon's formulations go into a private tokenizer
+(:mod:`analysis.text.engine`); a pass before jieba protects spans it cannot keep whole (law
+titles in 《》, phrases with punctuation such as 双随机、一公开, numbers, dates, list markers),
+and every token is tagged with a kind so that :func:`~analysis.text.terms.select_terms` can
+leave out what is not a word.
+
+Segmentation is cached on disk under ``analysis.paths.CACHE / "tokens"``, keyed on the sha256
+of each document's sentence texts and on :meth:`TokenizerConfig.segmentation_fingerprint`.
+The stopword and filler flags are recomputed on every call, so editing those lists never
+forces re-tokenization, while editing the lexicon re-tokenizes everything."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import re
+import tempfile
+import unicodedata
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from analysis import paths, schema
+from analysis.text.engine import (
+    _CN_DIGITS,
+    _CN_NUMERALS,
+    _CN_ORDINAL,
+    _HAN,
+    TokenizerConfig,
+    _Engine,
+    _engine,
+)
+from analysis.text.resources import read_filler, read_stopwords
+
+__all__ = ["TOKEN_COLUMNS", "Token", "tag_text", "tokenize_sentences", "tokenize_text"]
+
+TOKEN_COLUMNS: list[str] = schema.columns("tokens")
+_SENTENCE_COLUMNS = ("doc_id", "section_id", "para_id", "sent_id", "text", "start")
+
+
+class Token(NamedTuple):
+    """One token of a text: its string, kind and character offsets into that text."""
+
+    token: str
+    kind: str
+    start: int
+    end: int
+
+
+# ---------------------------------------------------------------------------------------------
+# The pre-pass: spans jieba must not see, each with its kind.
+
+_MARKER = (
+    rf"[(（](?:[{_CN_ORDINAL}]{{1,3}}|\d{{1,2}})[)）]"      # (一) (12), full-width too
+    rf"|[\u2460-\u2473\u2776-\u277f]"                     # ① ... ⑳, ❶ ...
+    rf"|(?<!\w)[{_CN_ORDINAL}]{{1,3}}是"                   # 一是 ... 十是, 十一是, not 统一是
+    rf"|(?m:^)(?:[{_CN_ORDINAL}]{{1,3}}|\d{{1,2}})(?:、|\.(?!\d))"  # line-initial 一、 1. 2、
+)
+_DATE = (
+    r"(?:19|20)\d{2}年(?:\d{1,2}月(?:\d{1,2}日)?|度)?"
+    rf"|[{_CN_DIGITS}]{{4}}年(?:[{_CN_ORDINAL}]{{1,2}}月(?:[{_CN_ORDINAL}]{{1,3}}日)?)?"
+    r"|\d{1,2}月(?:\d{1,2}日|份)?"
+    r"|(?:19|20)\d{2}(?:-\d{1,2}-\d{1,2}|/\d{1,2}/\d{1,2}|\.\d{1,2}\.\d{1,2})(?!\d)"
+    r"|(?:19|20)\d{2}(?=[^\S\n]*[-—–~至到]{1,2}[^\S\n]*(?:19|20)\d{2}年)"  # 2021 of 2021—2025年
+    r"|\d{1,2}:\d{2}(?::\d{2})?(?!\d)"
+)
+_NUMBER = r"\d+(?:\.\d+)?(?:[万亿]余?|余[万亿]?)?(?:%|‰)?"
+_LATIN = r"[0-9]*[A-Za-z][A-Za-z0-9]*"
+
+_SCANNER = re.compile("|".join([
+    f"(?P<marker>{_MARKER})",
+    f"(?P<latin>{_LATIN})",
+    f"(?P<date>{_DATE})",
+    f"(?P<number>{_NUMBER})",
+    rf"(?P<han>[{_HAN}]+)",
+    r"(?P<space>\s+)",
+    r"(?P<dash>…+|—+|-{2,}|\.{2,})",
+    r"(?P<other>.)",
+]), re.DOTALL)
+
+
+def _other_kind(char: str) -> str:
+    category = unicodedata.category(char)
+    if category[0] == "N":
+        return "number"  # 〇, full-width digits, Roman numerals
+    if category[0] == "L":
+        name = unicodedata.name(char, "")
+        return "latin" if "LATIN" in name else "word"  # CJK outside jieba's range is a word
+    return "punct"
+
+
+_NUMERAL_WORD = re.compile("[" + "".join(sorted(_CN_NUMERALS)) + "]+")
+
+
+def _word_kind(token: str, lexicon: frozenset[str]) -> str:
+    if token not in lexicon and _NUMERAL_WORD.fullmatch(token):
+        return "number"
+    return "word"
+
+
+def _scan(protected: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """Yield protected spans and, between them, the scanner's matches, in text order."""
+    position = 0
+    for span in protected.finditer(text):
+        if span.start() > position:
+            yield from _SCANNER.finditer(text, position, span.start())
+        yield span
+        position = span.end()
+    if position < len(text):
+        yield from _SCANNER.finditer(text, position)
+
+
+class _Columns(NamedTuple):
+    """Tokens of one text as parallel lists: cheaper than one object per token."""
+
+    token: list[str]
+    kind: list[str]
+    start: list[int]
+    end: list[int]
+
+
+def _tag(engine: _Engine, text: str) -> _Columns:
+    tokens: list[str] = []
+    kinds: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    add_token, add_kind, add_start, add_end = (
+        tokens.append, kinds.append, starts.append, ends.append)
+    cut = engine.cut
+    word_kinds = engine.word_kinds
+    lexicon = engine.lexicon
+    has_quote = False
+    for match in _scan(engine.protected, text):
+        group = match.lastgroup
+        if group == "han":
+            start = match.start()
+            for piece in cut(match.group()):
+                kind = word_kinds.get(piece)
+                if kind is None:
+                    kind = word_kinds[piece] = _word_kind(piece, lexicon)
+                add_token(piece)
+                add_kind(kind)
+                add_start(start)
+                start += len(piece)
+                add_end(start)
+            continue
+        if group == "space":
+            continue
+        value = match.group()
+        if group == "other":
+            if value in _QUOTES:
+                has_quote = True
+            kind = _other_kind(value)
+        elif group == "phrase":
+            kind = "word"
+        elif group == "dash":
+            kind = "punct"
+        else:
+            kind = group
+        add_token(value)
+        add_kind(kind)
+        add_start(match.start())
+        add_end(match.end())
+    columns = _Columns(tokens, kinds, starts, ends)
+    if has_quote and lexicon:
+        columns = _merge_quoted(columns, lexicon)
+    return columns
+
+
+_QUOTES = frozenset("“”‘’\"'「」『』")
+_MAX_QUOTED_PARTS = 7  # word pieces plus quotes inside one merged formulation
+_MERGEABLE = frozenset(("word", "number", "latin"))
+
+
+def _quoted_entry(columns: _Columns, index: int, lexicon: frozenset[str]) -> int | None:
+    """Return the last index of the longest quoted lexicon entry starting at index, if any."""
+    tokens, kinds, starts, ends = columns
+    if tokens[index] in _QUOTES or kinds[index] not in _MERGEABLE:
+        return None
+    pieces, has_quote, best = [tokens[index]], False, None
+    for stop in range(index + 1, min(len(tokens), index + _MAX_QUOTED_PARTS)):
+        if starts[stop] != ends[stop - 1]:
+            break
+        if tokens[stop] in _QUOTES:
+            has_quote = True
+            continue
+        if kinds[stop] not in _MERGEABLE:
+            break
+        pieces.append(tokens[stop])
+        if has_quote and "".join(pieces) in lexicon:
+            best = stop
+    return best
+
+
+def _merge_quoted(columns: _Columns, lexicon: frozenset[str]) -> _Columns:
+    # Reports quote part of a formulation: 行政执法“三项制度”, “八五”普法, “721”工作法. Join the
+    # pieces when, without the quotes, they spell a lexicon entry, so these count with the
+    # unquoted form. The merged token is the entry itself; start/end span the quoted text.
+    tokens = columns.token
+    quotes = [i for i, token in enumerate(tokens) if token in _QUOTES]
+    starts = sorted({i for q in quotes for i in range(max(0, q - _MAX_QUOTED_PARTS + 2), q)})
+    merged = _Columns([], [], [], [])
+    done = 0  # rows before done are settled
+
+    def keep(stop: int) -> None:
+        for target, source in zip(merged, columns, strict=True):
+            target.extend(source[done:stop])
+
+    for index in starts:
+        if index < done:
+            continue
+        stop = _quoted_entry(columns, index, lexicon)
+        if stop is not None:
+            keep(index)
+            merged.token.append("".join(t for t in tokens[index:stop + 1] if t not in _QUOTES))
+            merged.kind.append("word")
+            merged.start.append(columns.start[index])
+            merged.end.append(columns.end[stop])
+            done = stop + 1
+    keep(len(tokens))
+    return merged
+
+
+def tag_text(text: str, *, config: TokenizerConfig | None = None) -> list[Token]:
+    """Tokenize one text and tag each token with its kind and offsets.
+
+    Parameters
+    ----------
+    text : str
+        Normalized report text (any text works; whitespace yields no token).
+    config : TokenizerConfig, optional
+        Defaults to ``TokenizerConfig()``.
+
+    Returns
+    -------
+    list of Token
+        ``(token, kind, start, end)`` in text order. Kinds:
+        ``word``, ``title`` (a 《…》 title, brackets kept), ``number`` (814, 0.39, 100%, 1400余,
+        3万余, Chinese numerals), ``date`` (2023年, 2023年度, 11月20日, 2024-03-11, the 2021 of
+        2021—2025年), ``punct``, ``latin`` (APP, 5G) and ``marker`` (一是, (一), line-initial
+        一、 and 1.).
+        ``text[start:end] == token`` except for a lexicon entry written with quotes inside,
+        such as 行政执法“三项制度”: it becomes one token spelled as the entry, 行政执法三项制度,
+        whose offsets span the quoted text.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"text must be str, got {type(text).__name__}")
+    return [Token(*row) for row in zip(*_tag(_engine(config), text), strict=True)]
+
+
+def tokenize_text(text: str, *, config: TokenizerConfig | None = None) -> list[str]:
+    """Tokenize one text into token strings (whitespace dropped, everything else kept).
+
+    Parameters
+    ----------
+    text : str
+        Normalized report text.
+    config : TokenizerConfig, optional
+        Defaults to ``TokenizerConfig()``.
+
+    Returns
+    -------
+    list of str
+        The tokens in order; see :func:`tag_text` for kinds and offsets.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"text must be str, got {type(text).__name__}")
+    return _tag(_engine(config), text).token
+
+
+# ---------------------------------------------------------------------------------------------
+# The tokens table and its cache
+
+_CACHE_COLUMNS = ["sentence", "token", "kind", "rel_start", "rel_end"]
+
+
+def _document_key(texts: Sequence[str]) -> str:
+    digest = hashlib.sha256()
+    for text in texts:
+        # Length-prefix each sentence so that moving a boundary changes the key.
+        encoded = text.encode("utf-8")
+        digest.update(len(encoded).to_bytes(8, "little"))
+        digest.update(encoded)
+    return digest.hexdigest()
+
+
+_CACHE_SCHEMA = pa.schema([("sentence", pa.int64()), ("token", pa.string()),
+                           ("kind", pa.string()), ("rel_start", pa.int64()),
+                           ("rel_end", pa.int64())])
+
+
+def _segment_document(engine: _Engine, texts: Sequence[str]) -> pa.Table:
+    # One pass over the sentences joined by newlines: cheaper than a call per sentence, and
+    # the same tokens, since no token crosses a newline and markers see it as a line start.
+    tagged = _tag(engine, "\n".join(texts))
+    offsets = np.cumsum([0, *(len(text) + 1 for text in texts[:-1])])
+    starts = np.asarray(tagged.start, dtype=np.int64)
+    sentence = np.searchsorted(offsets, starts, side="right") - 1
+    return pa.table([sentence, pa.array(tagged.token, pa.string()),
+                     pa.array(tagged.kind, pa.string()), starts - offsets[sentence],
+                     np.asarray(tagged.end, dtype=np.int64) - offsets[sentence]],
+                    schema=_CACHE_SCHEMA)
+
+
+def _read_cached(path: Path) -> pa.Table | None:
+    try:
+        table = pq.read_table(path)
+    except FileNotFoundError:
+        return None
+    except Exception:
+        # A torn, foreign or unreadable file is a cache miss; the caller rebuilds it.
+        return None
+    if table.schema != _CACHE_SCHEMA:
+        return None
+    return table
+
+
+def _write_cached(path: Path, table: pa.Table) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Write beside the target and rename: readers in parallel processes see either the old
+    # file or the whole new one, never a partial write.
+    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=path.stem, suffix=".tmp")
+    os.close(handle)
+    try:
+        pq.write_table(table, temp)
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+
+
+def _check_sentences(sentences: pd.DataFrame) -> None:
+    schema.check_columns(sentences, "sentences", _SENTENCE_COLUMNS,
+                         "the sentences table comes from load_corpus or read_table")
+    # A plain bool array: on an empty string-dtype column, map() keeps the string dtype
+    # and pandas 3 refuses .any() on it (a build chunk with no loadable file crashed here).
+    bad = np.fromiter((not isinstance(value, str) for value in sentences["text"]), dtype=bool,
+                      count=len(sentences))
+    if bad.any():
+        row = sentences.loc[bad].iloc[0]
+        raise ValueError(f"sentences.text must be str; doc {row['doc_id']!r} sentence"
+                         f" {row['sent_id']!r} has {row['text']!r}")
+    start = pd.to_numeric(sentences["start"], errors="coerce")
+    if start.isna().any() or (start % 1 != 0).any():
+        raise ValueError("sentences.start must hold integer offsets into reports.text; found"
+                         f" {sentences['start'][start.isna() | (start % 1 != 0)].iloc[0]!r}")
+    if sentences.duplicated(["doc_id", "sent_id"]).any():
+        row = sentences.loc[sentences.duplicated(["doc_id", "sent_id"])].iloc[0]
+        raise ValueError(f"sentences has duplicate (doc_id, sent_id) = ({row['doc_id']!r},"
+                         f" {row['sent_id']!r})")
+
+
+def tokenize_sentences(
+    sentences: pd.DataFrame,
+    *,
+    config: TokenizerConfig | None = None,
+    cache: bool = True,
+    cache_dir: Path | str | None = None,
+) -> pd.DataFrame:
+    """Tokenize every sentence into the long ``tokens`` table.
+
+    Parameters
+    ----------
+    sentences : pandas.DataFrame
+        The ``sentences`` table: ``doc_id, section_id, para_id, sent_id, text, start`` at least.
+        It is not modified.
+    config : TokenizerConfig, optional
+        Defaults to ``TokenizerConfig()`` (rjieba backend, HMM on, shipped resources).
+    cache : bool
+        Read and write the on-disk cache, one file per document keyed on the sha256 of its
+        sentence texts and :meth:`TokenizerConfig.segmentation_fingerprint`.
+    cache_dir : path-like, optional
+        Defaults to ``analysis.paths.CACHE / "tokens"`` (``FZZF_CACHE`` moves ``CACHE``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The ``tokens`` table, one row per token, ordered by ``doc_id`` then ``position``:
+        ``doc_id`` (str), ``section_id`` (str), ``para_id``, ``sent_id``, ``position`` (int,
+        0-based within the document), ``token`` (str), ``kind`` (one of :data:`KINDS`),
+        ``is_stop`` (bool, a function word from the stopword list), ``is_filler`` (bool, on the
+        filler list), ``in_lexicon`` (bool, a domain lexicon entry), ``start`` and ``end`` (int,
+        offsets into ``reports.text``: sentence start plus the offset within the sentence).
+    """
+    _check_sentences(sentences)
+    config = config if config is not None else TokenizerConfig()
+    engine = _engine(config)
+    folder = Path(cache_dir) if cache_dir is not None else paths.CACHE / "tokens"
+    folder = folder / config.segmentation_fingerprint()[:24]
+    ordered = sentences.sort_values(["doc_id", "sent_id"], kind="stable").reset_index(drop=True)
+    all_texts = ordered["text"].tolist()
+    doc_codes, doc_names = pd.factorize(ordered["doc_id"].astype(str), sort=True)
+    section_codes, section_names = pd.factorize(ordered["section_id"].astype(str))
+    # Rows are sorted by doc_id, so each document is one slice [first, last).
+    firsts = np.flatnonzero(np.diff(doc_codes, prepend=-1)).tolist()
+    lasts = [*firsts[1:], len(ordered)][:len(firsts)]
+    tables, rows, positions = [], [], []
+    for first, last in zip(firsts, lasts, strict=True):
+        texts = all_texts[first:last]
+        target = folder / f"{_document_key(texts)}.parquet"
+        table = _read_cached(target) if cache else None
+        if table is None:
+            table = _segment_document(engine, texts)
+            if cache:
+                _write_cached(target, table)
+        tables.append(table)
+        rows.append(table.column("sentence").to_numpy() + first)
+        positions.append(np.arange(table.num_rows, dtype=np.int64))
+    segmented = pa.concat_tables(tables) if tables else _CACHE_SCHEMA.empty_table()
+    row = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
+    starts = ordered["start"].to_numpy(dtype=np.int64)[row]
+
+    def labels(codes: np.ndarray, names: pd.Index) -> pa.Array:
+        # Dictionary-decode in Arrow rather than build one Python string per token.
+        return pa.DictionaryArray.from_arrays(
+            pa.array(codes[row], pa.int32()),
+            pa.array(names.astype(str).tolist(), pa.string())).dictionary_decode()
+
+    token, kind = segmented.column("token"), segmented.column("kind")
+    stopwords = read_stopwords(config.stopwords) if config.stopwords else frozenset()
+    filler = read_filler(config.filler) if config.filler else frozenset()
+    words = pc.is_in(kind, value_set=pa.array(["word", "latin"]))
+
+    def listed(words_list: frozenset[str]) -> pa.ChunkedArray:
+        return pc.is_in(token, value_set=pa.array(sorted(words_list), pa.string()))
+
+    table = pa.table({
+        "doc_id": labels(doc_codes, doc_names),
+        "section_id": labels(section_codes, section_names),
+        "para_id": ordered["para_id"].to_numpy(dtype=np.int64)[row],
+        "sent_id": ordered["sent_id"].to_numpy(dtype=np.int64)[row],
+        "position": np.concatenate(positions) if positions else np.zeros(0, dtype=np.int64),
+        "token": token,
+        "kind": kind,
+        "is_stop": pc.and_(words, listed(stopwords)),
+        "is_filler": pc.and_(words, listed(filler)),
+        "in_lexicon": listed(engine.lexicon),
+        "start": starts + segmented.column("rel_start").to_numpy(),
+        "end": starts + segmented.column("rel_end").to_numpy(),
+    })
+    return table.to_pandas()
+
