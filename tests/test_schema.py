@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from analysis import load_corpus, read_table, read_tables, schema
-from analysis.indicators import load_indicators
+from analysis.indicators import extract_indicators
 from analysis.ingest.build import build_corpus
 from analysis.paths import ROOT, SEEDS
 from analysis.text import tokenize_sentences
@@ -30,7 +30,7 @@ def test_in_memory_tables(seeds):
     for table, frame in seeds.tables().items():
         _assert_schema(frame, table)
     _assert_schema(tokenize_sentences(seeds.sentences), "tokens")
-    _assert_schema(load_indicators(seeds.reports, sentences=seeds.sentences,
+    _assert_schema(extract_indicators(seeds.reports, sentences=seeds.sentences,
                                    sections=seeds.sections), "indicators")
 
 

@@ -41,9 +41,9 @@ from analysis.ingest.corpus import (
     add_labels,
     assemble_corpus,
     list_inputs,
-    load_manifest,
     manifest_entry,
     read_input,
+    read_manifest,
     select_reports,
 )
 from analysis.ingest.publish import (
@@ -58,6 +58,10 @@ from analysis.ingest.publish import (
 from analysis.ingest.readers import DEFAULT_LIMITS, Limits
 from analysis.ingest.scan import Entry
 
+__all__ = ["BuildSummary", "CHUNK_SIZE", "PART_TABLES", "STATE_COLUMNS", "STATE_DIR",
+           "build_chunk", "build_corpus", "csv_safe", "parse_fingerprint", "read_table",
+           "read_tables"]
+
 CHUNK_SIZE = 200
 PART_TABLES = ("reports", "sections", "paragraphs", "sentences", "tokens", "counts",
                "indicators")
@@ -66,7 +70,7 @@ STATE_DIR = "_build"
 STATE_COLUMNS = [*FILE_COLUMNS, "chunk", "size", "mtime_ns", "ctime_ns", "sha256"]
 # The code and resources whose change alters parsing: any change rebuilds from scratch.
 # Every module of the ingest stage counts, so a new reader or rule needs no edit here.
-_PARSE_SOURCES = ("indicators.py", "resources/agency_names.tsv",
+_PARSE_SOURCES = ("resources/agency_names.tsv",
                   "resources/indicator_categories.tsv", "resources/indicator_programmes.txt")
 
 
@@ -74,7 +78,8 @@ def parse_fingerprint() -> str:
     """Hash of the parsing code, its resources and the gazetteer's version."""
     digest = hashlib.sha256()
     ingest = sorted(p.relative_to(paths.PACKAGE_DIR).as_posix()
-                    for p in (paths.PACKAGE_DIR / "ingest").rglob("*.py"))
+                    for package in ("ingest", "indicators")
+                    for p in (paths.PACKAGE_DIR / package).rglob("*.py"))
     for name in [*ingest, *_PARSE_SOURCES]:
         digest.update(name.encode())
         digest.update((paths.PACKAGE_DIR / name).read_bytes())
@@ -183,7 +188,7 @@ def build_chunk(task: dict) -> dict:
         ``reports`` (their rows of the reports table without text), for the corpus-wide
         steps: duplicates across chunks, labels, files.csv.
     """
-    from analysis.indicators import load_indicators
+    from analysis.indicators import extract_indicators
 
     out, chunk = Path(task["out"]), task["chunk"]
     results = [read_input(entry, limits=task["limits"]) for entry in task["entries"]]
@@ -191,7 +196,7 @@ def build_chunk(task: dict) -> dict:
     files = corpus.files[corpus.files["status"] != "missing"]
     sha = {r.name: r.sha256 for r in results}
     tokens, counts = _token_tables(corpus.sentences, task["config"])
-    indicators = load_indicators(corpus.reports, sentences=corpus.sentences,
+    indicators = extract_indicators(corpus.reports, sentences=corpus.sentences,
                                  sections=corpus.sections)
     tables = {"reports": corpus.reports.drop(columns=["label"]), "sections": corpus.sections,
               "paragraphs": corpus.paragraphs, "sentences": corpus.sentences,
@@ -332,7 +337,7 @@ def _build_locked(root: Path, out: Path, *, manifest, workers, full, config, pro
     workers = workers or os.cpu_count() or 1
     manifest_path = Path(manifest) if manifest else (
         root / MANIFEST_NAME if (root / MANIFEST_NAME).is_file() else None)
-    manifest_rows = load_manifest(manifest_path) if manifest_path else None
+    manifest_rows = read_manifest(manifest_path) if manifest_path else None
     meta = {"parse": parse_fingerprint(),
             "tokens": config.segmentation_fingerprint() + config.fingerprint(),
             "manifest": hashlib.sha256(manifest_path.read_bytes()).hexdigest()

@@ -38,6 +38,11 @@ from analysis.ingest.readers import (
 from analysis.ingest.scan import Entry, scan_folder, scan_paths
 from analysis.ingest.segment import segment_body, split_sentences
 
+__all__ = ["Corpus", "FILE_COLUMNS", "FileResult", "MANIFEST_FIELDS", "MANIFEST_NAME",
+           "ManifestError", "REPORT_COLUMNS", "add_labels", "add_report_columns",
+           "assemble_corpus", "list_inputs", "load_corpus", "load_report", "manifest_entry",
+           "manifest_warnings", "parse_report", "read_input", "read_manifest", "select_reports"]
+
 MANIFEST_NAME = "manifest.csv"
 MANIFEST_FIELDS = ("agency", "agency_short", "admin_level", "province", "city", "district",
                    "adcode", "year", "published", "title")
@@ -145,7 +150,7 @@ def select_reports(reports: pd.DataFrame, *, complete: bool = False, **where) ->
 
 # --- manifest ---------------------------------------------------------------------------
 
-def load_manifest(path: Path) -> pd.DataFrame:
+def read_manifest(path: Path) -> pd.DataFrame:
     """Read and validate a manifest of curated metadata.
 
     Returns
@@ -472,7 +477,7 @@ def load_corpus(
         manifest_path = root / MANIFEST_NAME
     elif manifest not in (None, False):
         manifest_path = Path(manifest)  # type: ignore[arg-type]
-    manifest_rows = load_manifest(manifest_path) if manifest_path else None
+    manifest_rows = read_manifest(manifest_path) if manifest_path else None
 
     show = progress if progress is not None else len(entries) > 50
     iterator: Iterable[Entry] = entries

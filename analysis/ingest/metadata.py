@@ -18,6 +18,11 @@ from analysis.ingest import places
 from analysis.ingest.normalize import Page, is_doc_number
 from analysis.paths import RESOURCES
 
+__all__ = ["ADMIN_LEVELS", "Agency", "Metadata", "body_agencies", "expand_agency",
+           "find_published", "find_signature", "find_title", "find_year", "infer_metadata",
+           "is_signature_date", "load_abbreviations", "parse_date", "resolve_agency",
+           "self_reference_agency", "shorten_agency", "title_agency", "url_date"]
+
 ADMIN_LEVELS = ("national", "province", "city", "district", "street")
 
 _CN_DIGITS = {"〇": "0", "○": "0", "零": "0", "O": "0", "一": "1", "二": "2", "三": "3",

@@ -11,6 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+__all__ = ["Chrome", "HEADING_1", "HEADING_2", "META_KEYS", "Page", "classify_chrome",
+           "is_body_start", "is_doc_number", "normalize_line", "normalize_lines",
+           "parse_meta_line", "split_page"]
+
 # Full-width ASCII variants (U+FF01-U+FF5E) fold to ASCII; CJK punctuation (、。《》“”…—)
 # has no ASCII twin and stays, so the result is one consistent convention.
 _WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}

@@ -18,6 +18,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+__all__ = ["LEVELS", "MUNICIPALITIES", "Place", "count_place_mentions", "dominant",
+           "find_place_mentions", "list_place_terms", "load_gazetteer", "lookup",
+           "parse_place_prefix"]
+
 LEVELS = ("province", "city", "county", "town")
 MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
 # jionlp groups county-level units that sit directly under a province under a placeholder city.

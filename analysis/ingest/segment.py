@@ -14,10 +14,11 @@ from dataclasses import dataclass
 
 from analysis.ingest.normalize import HEADING_1, HEADING_2
 
+__all__ = ["PARTS", "Section", "classify_part", "detect_level", "heading_text", "segment_body",
+           "split_sentences"]
+
 PARTS = ("preamble", "measures", "shortcomings", "leadership", "plans", "other")
-# Chinese names of the parts, for figure legends.
-PART_LABELS = {"preamble": "导语", "measures": "举措和成效", "shortcomings": "不足和原因",
-               "leadership": "第一责任人履职", "plans": "下一年度安排", "other": "其他事项"}
+# Their Chinese names, for figures, are analysis.labels.PART_LABELS.
 
 _LEVEL_3 = re.compile(r"^(?:\d{1,2}\s*[.、．](?!\d)|[一二三四五六七八九十]{1,3}是\s*[::,,]?|"
                       r"第[一二三四五六七八九十]{1,3}\s*[,,、])")

@@ -17,6 +17,16 @@ __all__ = ["count_terms"]
 # ---------------------------------------------------------------------------
 
 
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """The distinct values, sorted: one in-place sort, which on tens of millions of integers
+    is several times faster than ``np.unique``'s hash table."""
+    values = np.sort(values)
+    keep = np.empty(len(values), dtype=bool)
+    keep[:1] = True
+    np.not_equal(values[1:], values[:-1], out=keep[1:])
+    return values[keep]
+
+
 def count_terms(
     tokens: pd.DataFrame,
     *,
@@ -66,12 +76,12 @@ def count_terms(
     group, term = pair // n_terms, pair % n_terms
     n = np.bincount(row, weights=weights, minlength=len(pair)).astype(np.int64)
     # Document frequency: distinct (group, term, doc) triples per (group, term).
-    seen = np.unique(row.astype(np.int64) * n_doc_codes + doc_codes)
+    seen = _distinct(row.astype(np.int64) * n_doc_codes + doc_codes)
     df = np.bincount(seen // n_doc_codes, minlength=len(pair))
     del row, seen
     n_groups = len(key_values) if keys else (1 if len(kept) else 0)
     n_tokens = np.bincount(codes, weights=weights, minlength=n_groups).astype(np.int64)
-    docs_per_group = np.unique(codes * n_doc_codes + doc_codes) // n_doc_codes
+    docs_per_group = _distinct(codes * n_doc_codes + doc_codes) // n_doc_codes
     n_docs = np.bincount(docs_per_group, minlength=n_groups)
     group_df = np.bincount(term, minlength=len(term_names))
     totals = n_tokens[group]

@@ -3,7 +3,7 @@
 Reference configuration: accurate mode (never ``cut_all``, which double-counts) with the HMM
 on, as in jieba's own default; 放管服 and 一是 survive only with the HMM. The default backend is
 rjieba (jieba-rs), which gives the same tokens as jieba on our input several times faster;
-``tests/test_tokenizing.py`` keeps the two at parity on the seeds, and
+``tests/text/test_tokenize.py`` keeps the two at parity on the seeds, and
 ``benchmarks/bench_tokenize.py`` measures the speed."""
 
 from __future__ import annotations

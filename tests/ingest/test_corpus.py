@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from analysis import load_corpus
-from analysis.ingest.corpus import ManifestError, load_manifest
+from analysis.ingest.corpus import ManifestError, read_manifest
 from analysis.ingest.normalize import normalize_line
 from analysis.paths import ROOT, SEEDS
 
@@ -255,7 +255,7 @@ def test_malformed_manifest_names_the_row(tmp_path, content, message):
     path = tmp_path / "manifest.csv"
     path.write_text(content, encoding="utf-8")
     with pytest.raises(ManifestError, match=message.replace("(", r"\(").replace(")", r"\)")):
-        load_manifest(path)
+        read_manifest(path)
 
 
 def test_list_of_files_and_missing_folder(tmp_path):
@@ -305,7 +305,7 @@ def test_seeds_are_unchanged_copies():
 
 
 def test_manifest_covers_every_seed():
-    manifest = load_manifest(SEEDS / "manifest.csv")
+    manifest = read_manifest(SEEDS / "manifest.csv")
     assert sorted(manifest["file"]) == sorted(p.name for p in SEEDS.glob("*.txt"))
     assert manifest["source"].notna().all()
 

@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 
 from analysis import load_corpus
 from analysis.ingest.build import build_corpus, read_table, read_tables
-from analysis.ingest.corpus import ManifestError, load_manifest
+from analysis.ingest.corpus import ManifestError, read_manifest
 from analysis.ingest.normalize import classify_chrome
 from analysis.ingest.publish import BuildError, BuildLocked, locked
 from analysis.ingest.readers import Limits
@@ -116,7 +116,7 @@ def test_unreadable_file_added_to_built_corpus(small, tmp_path):
     assert (files["status"] == "loaded").sum() == 8
 
 
-def test_load_tokens_on_empty_sentences():
+def test_tokenize_sentences_on_empty_sentences():
     # Guards: tokenize_sentences raised on an empty corpus.
     empty = load_corpus([]).sentences
     tokens = tokenize_sentences(empty)
@@ -572,7 +572,7 @@ def test_one_line_report_that_mentions_scanning_keeps_its_body(tmp_path):
 def test_gbk_manifest(tmp_path):
     # Guards: a GBK manifest (Excel on Chinese Windows) raised a bare UnicodeDecodeError.
     (tmp_path / "manifest.csv").write_bytes("file,agency\na.txt,某区司法局\n".encode("gbk"))
-    assert load_manifest(tmp_path / "manifest.csv").loc[0, "agency"] == "某区司法局"
+    assert read_manifest(tmp_path / "manifest.csv").loc[0, "agency"] == "某区司法局"
 
 
 def test_unclosed_quote_in_manifest(tmp_path):
@@ -581,7 +581,7 @@ def test_unclosed_quote_in_manifest(tmp_path):
         'file,agency\na.txt,"某区司法局\nb.txt,某县教育局\nc.txt,某市人民政府\n',
         encoding="utf-8")
     with pytest.raises(ManifestError, match=r"row 2: the 'agency' cell runs over several lines"):
-        load_manifest(tmp_path / "manifest.csv")
+        read_manifest(tmp_path / "manifest.csv")
 
 
 def test_misspelled_manifest_column_warns(tmp_path):

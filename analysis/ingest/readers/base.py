@@ -10,6 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+__all__ = ["CJK", "DEFAULT_LIMITS", "Document", "Format", "Limits", "UnreadableFile",
+           "describe_size"]
+
 
 class UnreadableFile(ValueError):
     """A file that cannot become a report; the message is the reason shown in files.csv."""

@@ -12,6 +12,8 @@ import re
 
 from analysis.ingest.readers.base import UnreadableFile
 
+__all__ = ["common_share", "decode_bytes"]
+
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),

@@ -21,6 +21,8 @@ from analysis.ingest.readers.base import (
     describe_size,
 )
 
+__all__ = ["DOCX_SUFFIXES", "FORMAT", "format_list_number", "read_docx", "sniff"]
+
 if TYPE_CHECKING:
     from lxml.etree import _Element as XmlElement
 

@@ -22,6 +22,9 @@ from analysis.ingest.readers.base import CJK as _CJK
 from analysis.ingest.readers.base import Document, Format, UnreadableFile
 from analysis.ingest.readers.decoding import common_share, decode_bytes
 
+__all__ = ["FORMAT", "HTML_SUFFIXES", "declared_charset", "decode_html", "looks_like_html",
+           "read_html", "sniff"]
+
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from analysis.ingest.readers.base import Document, Format, UnreadableFile
 from analysis.ingest.readers.html import _head_text, read_html
 
+__all__ = ["FORMAT", "MHTML_SUFFIXES", "read_mhtml", "sniff"]
+
 MHTML_SUFFIXES = (".mht", ".mhtml")
 
 

@@ -29,6 +29,8 @@ from analysis.ingest.readers.base import (
     describe_size,
 )
 
+__all__ = ["FORMAT", "NO_TEXT_LAYER", "PDF_SUFFIXES", "read_pdf", "sniff", "strip_running_lines"]
+
 PDF_SUFFIXES = (".pdf",)
 NO_TEXT_LAYER = "no text layer (scanned PDF?); OCR needed"
 

@@ -6,6 +6,8 @@ from analysis.ingest.readers.base import Document, Format
 from analysis.ingest.readers.decoding import decode_bytes
 from analysis.ingest.readers.html import HTML_SUFFIXES, looks_like_html, read_html
 
+__all__ = ["FORMAT", "TEXT_SUFFIXES", "read_text", "sniff"]
+
 TEXT_SUFFIXES = (".txt", ".text")
 
 

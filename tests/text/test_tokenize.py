@@ -193,7 +193,7 @@ def test_tokens_table_on_the_seed_corpus(seeds):
 # --- the tokens table -----------------------------------------------------------------------
 
 
-def test_load_tokens_columns_offsets_and_flags(tmp_path):
+def test_tokenize_sentences_columns_offsets_and_flags(tmp_path):
     sentences = _sentences({"b": ["加强行政复议。"], "a": ["我局开展普法,", "共3次。"]})
     before = sentences.copy()
     tokens = tokenize_sentences(sentences, cache_dir=tmp_path)
@@ -219,7 +219,7 @@ def test_load_tokens_columns_offsets_and_flags(tmp_path):
     assert tokens.loc[tokens["token"] == "行政复议", "in_lexicon"].tolist() == [False]
 
 
-def test_load_tokens_rejects_bad_input():
+def test_tokenize_sentences_rejects_bad_input():
     with pytest.raises(ValueError, match=r"lacks column\(s\) \['start'\]"):
         tokenize_sentences(pd.DataFrame({"doc_id": ["a"], "section_id": ["s"], "para_id": [0],
                                   "sent_id": [0], "text": ["x"]}), cache=False)
@@ -237,7 +237,7 @@ def test_load_tokens_rejects_bad_input():
         tokenize_sentences(twice, cache=False)
 
 
-def test_load_tokens_is_deterministic(tmp_path):
+def test_tokenize_sentences_is_deterministic(tmp_path):
     sentences = _sentences({"x": ["深入学习习近平法治思想。"], "y": ["推行首违不罚。"]})
     first = tokenize_sentences(sentences, cache=False)
     second = tokenize_sentences(sentences.iloc[::-1], cache=False)  # row order does not matter

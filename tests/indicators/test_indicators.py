@@ -23,14 +23,14 @@ import pytest
 
 from analysis import paths
 from analysis.indicators import (
-    CATEGORY_LABELS,
     INDICATOR_COLUMNS,
     extract_indicators,
-    load_categories,
-    load_indicators,
-    load_programmes,
+    extract_quantities,
     pivot_indicators,
+    read_categories,
+    read_programmes,
 )
+from analysis.labels import CATEGORY_LABELS
 
 DATA = paths.TESTS / "data"
 SEED_STEMS = sorted(p.stem for p in paths.SEEDS.glob("*.txt"))
@@ -125,7 +125,7 @@ def _score(stem: str) -> dict:
     """Match predictions to labels by position and span; a true positive also needs the same
     value, unit, standardised value and standard unit."""
     _, text, _ = _seed(stem)
-    predicted = extract_indicators(text)
+    predicted = extract_quantities(text)
     labels = _labels(stem)
     by_start = {row.start: row for row in labels.itertuples(index=False)}
     true_pos, false_pos, ambiguous = [], [], 0
@@ -257,7 +257,7 @@ def test_no_labelled_non_indicator_is_extracted(stem):
     # Years, dates, plan periods, list markers, ordinals, document numbers, named programmes:
     # no extracted span may even overlap one of them.
     _, text, _ = _seed(stem)
-    predicted = extract_indicators(text)
+    predicted = extract_quantities(text)
     labels = _labels(stem)
     others = labels[labels["label"] == "not_indicator"]
     assert len(others) > 0
@@ -272,7 +272,7 @@ def test_no_labelled_non_indicator_is_extracted(stem):
 @pytest.mark.parametrize("stem", SEED_STEMS)
 def test_spans_are_exact_source_text(stem):
     _, text, _ = _seed(stem)
-    predicted = extract_indicators(text)
+    predicted = extract_quantities(text)
     assert len(predicted) > 0
     for row in predicted.itertuples(index=False):
         assert text[row.start : row.end] == row.span
@@ -285,7 +285,7 @@ def test_spans_are_exact_source_text(stem):
 
 def test_changzhi_cases_and_fines():
     _, text, _ = _seed("004_f91691d480d248cc")
-    found = extract_indicators(text)
+    found = extract_quantities(text)
     cases = found[(found["measure"] == "行政处罚案件") & (found["value_std"] == 814)]
     assert list(cases["unit_std"]) == ["起"]
     assert not cases["approx"].iloc[0]
@@ -304,7 +304,7 @@ def test_changzhi_cases_and_fines():
 
 def test_hangzhoudao_fine_and_rate():
     _, text, _ = _seed("001_7e756e6a511fe527")
-    found = extract_indicators(text)
+    found = extract_quantities(text)
     fine = found[(found["measure"] == "罚款") & (found["value_std"] == 24879.5)]
     assert list(fine["unit_std"]) == ["元"]
     rate = found[found["measure"] == "履职率"]
@@ -320,7 +320,7 @@ def test_hangzhoudao_fine_and_rate():
 
 
 def _one(text: str) -> pd.Series:
-    found = extract_indicators(text)
+    found = extract_quantities(text)
     assert len(found) == 1, found
     return found.iloc[0]
 
@@ -370,7 +370,7 @@ def test_multipliers_in_standard_units():
 
 
 def test_other_units():
-    found = extract_indicators("共收录党内法规40部。PM2.5平均浓度为30微克/立方米,同比提升4.4个百分点")
+    found = extract_quantities("共收录党内法规40部。PM2.5平均浓度为30微克/立方米,同比提升4.4个百分点")
     assert found[["span", "measure", "value_std", "unit_std"]].values.tolist() == [
         ["40部", "党内法规", 40, "部"],
         ["30微克/立方米", "PM2.5平均浓度", 30, "微克/立方米"],
@@ -414,7 +414,7 @@ def test_ranges():
 
 
 def test_list_with_two_measures():
-    found = extract_indicators("共抽查案卷24份,发现问题74个")
+    found = extract_quantities("共抽查案卷24份,发现问题74个")
     assert found[["measure", "value", "unit"]].values.tolist() == [
         ["案卷", 24, "份"],
         ["发现问题", 74, "个"],
@@ -422,7 +422,7 @@ def test_list_with_two_measures():
 
 
 def test_second_unit_shares_the_measure():
-    found = extract_indicators("街处级领导共接访下访186批次390人次;")
+    found = extract_quantities("街处级领导共接访下访186批次390人次;")
     assert found[["measure", "value", "unit"]].values.tolist() == [
         ["接访下访", 186, "批次"],
         ["接访下访", 390, "人次"],
@@ -430,7 +430,7 @@ def test_second_unit_shares_the_measure():
 
 
 def test_measure_after_the_number():
-    found = extract_indicators("全系统500余名队员分6期系统学习了行政处罚法。对264家网吧进行检查296次")
+    found = extract_quantities("全系统500余名队员分6期系统学习了行政处罚法。对264家网吧进行检查296次")
     assert found[["span", "measure"]].values.tolist() == [
         ["500余名", "队员"],
         ["6期", "系统学习"],
@@ -440,7 +440,7 @@ def test_measure_after_the_number():
 
 
 def test_bare_counts_after_a_measure_ending_in_shu():
-    found = extract_indicators("行政规范性文件1件(涉企数0,罚款数0)")
+    found = extract_quantities("行政规范性文件1件(涉企数0,罚款数0)")
     assert found[["measure", "value", "unit", "breakdown"]].values.tolist() == [
         ["行政规范性文件", 1, "件", False],
         ["涉企数", 0, "", True],
@@ -480,24 +480,24 @@ def test_bare_counts_after_a_measure_ending_in_shu():
     ],
 )
 def test_not_indicators(text):
-    found = extract_indicators(text)
+    found = extract_quantities(text)
     counts = found[found["unit_std"] != "%"]
     assert counts.empty, counts[["span", "measure"]]
 
 
 def test_quotation_marks_hide_only_what_they_enclose():
     # The closing '"' of "双随机" must not open a quotation that swallows 10起.
-    assert extract_indicators('开展"双随机"检查共10起"回头看"')["span"].tolist() == ["10起"]
-    assert extract_indicators("开展“三下乡”活动3场次")["span"].tolist() == ["3场次"]
+    assert extract_quantities('开展"双随机"检查共10起"回头看"')["span"].tolist() == ["10起"]
+    assert extract_quantities("开展“三下乡”活动3场次")["span"].tolist() == ["3场次"]
 
 
 def test_three_hundred_percents_keeps_only_the_rate():
-    found = extract_indicators("实现三个100%")
+    found = extract_quantities("实现三个100%")
     assert found[["span", "unit_std"]].values.tolist() == [["100%", "%"]]
 
 
 def test_breakdown_flags():
-    found = extract_indicators(
+    found = extract_quantities(
         "权责事项共657项(行政处罚591项,行政强制23项)。受理行政诉讼案件9件:撤诉1件;"
         "判决8件。共收到投诉42件,其中:平台转办40件,来信2件。"
     )
@@ -517,17 +517,17 @@ def test_breakdown_flags():
 
 def test_output_schema_and_determinism():
     text = "办理行政处罚案件814起、罚款150余万元。"
-    first = extract_indicators(text)
+    first = extract_quantities(text)
     assert list(first.columns) == INDICATOR_COLUMNS
     assert str(first["approx"].dtype) == "bool" and str(first["start"].dtype) == "int64"
-    pd.testing.assert_frame_equal(first, extract_indicators(text))
-    empty = extract_indicators("没有数字的句子。")
+    pd.testing.assert_frame_equal(first, extract_quantities(text))
+    empty = extract_quantities("没有数字的句子。")
     assert list(empty.columns) == INDICATOR_COLUMNS and empty.empty
 
 
 def test_bad_input_is_refused():
     with pytest.raises(TypeError, match="str"):
-        extract_indicators(None)
+        extract_quantities(None)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -536,7 +536,7 @@ def test_bad_input_is_refused():
 
 
 def test_category_mapping():
-    table = load_categories()
+    table = read_categories()
     assert list(table.columns) == ["category", "field", "pattern", "note"]
     assert set(table["category"]) <= CATEGORIES
     # Every documented category except the fall-back has a rule.
@@ -561,14 +561,14 @@ def test_category_mapping():
 
 def test_category_labels_cover_every_category():
     assert set(CATEGORY_LABELS) == CATEGORIES
-    assert set(CATEGORY_LABELS) == set(load_categories()["category"]) | {"other"}
+    assert set(CATEGORY_LABELS) == set(read_categories()["category"]) | {"other"}
     labels = list(CATEGORY_LABELS.values())
     assert len(set(labels)) == len(labels)
     assert all(re.fullmatch(r"[\u4e00-\u9fff]+", label) for label in labels)
 
 
 def test_a_malformed_category_file_is_refused(tmp_path, monkeypatch):
-    from analysis import indicators
+    from analysis.indicators import resources as indicators
 
     bad = tmp_path / "indicator_categories.tsv"
     bad.write_text("category\tfield\tpattern\tnote\nfines\tmeasure\t罚款\t\n", encoding="utf-8")
@@ -576,21 +576,21 @@ def test_a_malformed_category_file_is_refused(tmp_path, monkeypatch):
     indicators._categories_cached.cache_clear()
     try:
         with pytest.raises(ValueError, match="unknown field"):
-            load_categories()
+            read_categories()
     finally:
         monkeypatch.undo()
         indicators._categories_cached.cache_clear()
-    assert len(load_categories()) > 0
+    assert len(read_categories()) > 0
 
 
 def test_programme_list():
-    names = load_programmes()
+    names = read_programmes()
     assert "三项制度" in names
     assert names == sorted(names, key=lambda s: (-len(s), s))
 
 
 # ---------------------------------------------------------------------------------------------
-# Corpus level: load_indicators and pivot_indicators on hand-made tables
+# Corpus level: extract_indicators and pivot_indicators on hand-made tables
 # ---------------------------------------------------------------------------------------------
 
 
@@ -627,7 +627,7 @@ def _tables():
 def test_load_indicators_locates_sentences_and_sections():
     reports, sentences, sections = _tables()
     before = reports.copy()
-    table = reports.pipe(load_indicators, sentences=sentences, sections=sections)
+    table = reports.pipe(extract_indicators, sentences=sentences, sections=sections)
     pd.testing.assert_frame_equal(reports, before)  # the input is not mutated
     assert list(table.columns) == ["doc_id", "section_id", "part", "sent_id", *INDICATOR_COLUMNS]
     got = table[["doc_id", "span", "section_id", "part", "sent_id"]].values.tolist()
@@ -651,7 +651,7 @@ def test_load_indicators_locates_sentences_and_sections():
 
 def test_load_indicators_without_sentences():
     reports, _, _ = _tables()
-    table = load_indicators(reports)
+    table = extract_indicators(reports)
     assert len(table) == 5
     assert table["sent_id"].isna().all() and table["part"].isna().all()
 
@@ -659,11 +659,11 @@ def test_load_indicators_without_sentences():
 def test_load_indicators_refuses_incomplete_tables():
     reports, sentences, sections = _tables()
     with pytest.raises(ValueError, match="text"):
-        load_indicators(reports.drop(columns="text"))
+        extract_indicators(reports.drop(columns="text"))
     with pytest.raises(ValueError, match="sent_id"):
-        load_indicators(reports, sentences=sentences.drop(columns="sent_id"))
+        extract_indicators(reports, sentences=sentences.drop(columns="sent_id"))
     with pytest.raises(ValueError, match="repeated doc_id"):
-        load_indicators(pd.concat([reports, reports]))
+        extract_indicators(pd.concat([reports, reports]))
 
 
 def test_pivot_adds_only_like_units():
@@ -743,7 +743,7 @@ def test_corpus_pipeline_on_the_seeds():
     reports = pd.DataFrame(
         {"doc_id": list(texts), "agency_short": list(texts), "text": list(texts.values())}
     )
-    table = load_indicators(reports)
+    table = extract_indicators(reports)
     assert set(table["category"]) <= CATEGORIES
     assert table.groupby("doc_id").size().min() >= 2
     wide = pivot_indicators(table, reports)
@@ -755,6 +755,6 @@ def test_corpus_pipeline_on_the_seeds():
 def test_space_grouped_thousands_and_unreadable_cores():
     # PDFs and DOCX files sometimes group thousands with a space; 2 000余份 is 2000 with 余,
     # so its bounds are 2000 and 3000 (one unit of the last significant digit, 2 -> 3 thousand).
-    rows = extract_indicators("发放各类宣传品2 000余份,罚款000余元。")
+    rows = extract_quantities("发放各类宣传品2 000余份,罚款000余元。")
     assert rows[["span", "value", "unit", "low", "high"]].values.tolist() == [
         ["2 000余份", 2000.0, "份", 2000.0, 3000.0]]

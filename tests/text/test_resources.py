@@ -68,7 +68,7 @@ def test_lexicon_is_written_in_normalized_form():
     assert not [t for t in LEXICON["term"] if re.search("[\uff01-\uff5e]", t)]
 
 
-def test_load_lexicon_reports_bad_rows(tmp_path):
+def test_read_lexicon_reports_bad_rows(tmp_path):
     path = tmp_path / "lexicon.tsv"
     path.write_text("term\tsource\n营商环境\ta\n营商环境\tb\n", encoding="utf-8")
     with pytest.raises(ValueError, match="line 3: term '营商环境' repeats line 2"):
@@ -147,7 +147,7 @@ def test_theme_term_is_one_token(term):
     assert tokenize_text(term) == [term]
 
 
-def test_load_themes_rejects_unknown_theme(tmp_path):
+def test_read_themes_rejects_unknown_theme(tmp_path):
     path = tmp_path / "themes.tsv"
     path.write_text("term\ttheme\n营商环境\tbusiness\n", encoding="utf-8")
     with pytest.raises(ValueError, match="unknown theme 'business'"):

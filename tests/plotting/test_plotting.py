@@ -24,6 +24,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from analysis import paths, plotting
+from analysis.plotting import change as plotting_change
+from analysis.plotting import style as plotting_style
 
 # No display in tests or CI; pyplot picks the backend at the first figure, so this is in time.
 matplotlib.use("Agg")
@@ -89,7 +91,7 @@ def test_use_style_puts_the_cjk_font_first_and_resolves_to_its_file():
 def test_font_falls_back_to_a_system_cjk_font(monkeypatch, fresh_font_lookup):
     noto = plotting.find_cjk_font()
     dejavu = Path(font_manager.findfont("DejaVu Sans"))
-    monkeypatch.setattr(plotting, "_bundled_font_path", lambda: None)
+    monkeypatch.setattr(plotting_style, "_bundled_font_path", lambda: None)
     # A system with DejaVu and a CJK family from the fallback list (here played by the Noto
     # file under its own family name): the CJK one must be chosen, DejaVu skipped.
     monkeypatch.setattr(
@@ -105,7 +107,7 @@ def test_font_falls_back_to_a_system_cjk_font(monkeypatch, fresh_font_lookup):
 
 def test_missing_cjk_font_raises_a_clear_error(monkeypatch, fresh_font_lookup):
     dejavu = Path(font_manager.findfont("DejaVu Sans"))
-    monkeypatch.setattr(plotting, "_bundled_font_path", lambda: None)
+    monkeypatch.setattr(plotting_style, "_bundled_font_path", lambda: None)
     monkeypatch.setattr(
         font_manager.fontManager,
         "ttflist",
@@ -381,7 +383,8 @@ def test_stacked_shares_values_order_and_legend_outside():
     assert lefts == [0.0, 0.0, 0.6, 0.5, 0.8, 1.0]
     assert _ytick_texts(ax) == ["A", "B"]
     legend = ax.get_legend()
-    assert [t.get_text() for t in legend.get_texts()] == ["measures", "存在的不足", "plans"]
+    # The user's label wins; the other part ids show their Chinese names (analysis.labels).
+    assert [t.get_text() for t in legend.get_texts()] == ["举措和成效", "存在的不足", "下一年度安排"]
     # Segments below 6% get no label (B's empty plans segment).
     assert [t.get_text() for t in ax.texts] == ["60%", "50%", "20%", "50%", "20%", ""]
     fig = ax.get_figure()
@@ -495,7 +498,7 @@ def test_diverging_bars_order_colours_and_counts():
     ax = plotting.plot_diverging_bars(KEYNESS, top=2, annotate="n", labels=("上升", "下降"))
     assert _ytick_texts(ax) == ["甲", "己", "乙", "丁"]
     assert [p.get_width() for p in ax.patches[:4]] == [2.0, 1.0, -1.0, -3.0]
-    pos, neg = (mcolors.to_rgba(c) for c in (plotting.POSITIVE_COLOR, plotting.NEGATIVE_COLOR))
+    pos, neg = (mcolors.to_rgba(c) for c in (plotting_style.POSITIVE_COLOR, plotting_style.NEGATIVE_COLOR))
     assert [p.get_facecolor() for p in ax.patches[:4]] == [pos, pos, neg, neg]
     assert [t.get_text() for t in ax.texts] == ["10", "60", "20", "40"]
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["上升", "下降"]
@@ -529,8 +532,8 @@ def test_slope_lines_colours_and_labels():
     ax = plotting.plot_slope(SLOPE, value="rate")
     assert [line.get_label() for line in ax.lines] == ["乙", "甲"]
     assert ax.lines[0].get_ydata().tolist() == [30.0, 5.0]
-    assert mcolors.to_hex(ax.lines[0].get_color()) == plotting.NEGATIVE_COLOR
-    assert mcolors.to_hex(ax.lines[1].get_color()) == plotting.POSITIVE_COLOR
+    assert mcolors.to_hex(ax.lines[0].get_color()) == plotting_style.NEGATIVE_COLOR
+    assert mcolors.to_hex(ax.lines[1].get_color()) == plotting_style.POSITIVE_COLOR
     assert [t.get_text() for t in ax.get_xticklabels()] == ["2022", "2023"]
     assert sorted(t.get_text() for t in ax.texts) == ["乙", "乙", "甲", "甲"]
     with pytest.raises(ValueError, match="at least two levels"):
@@ -540,10 +543,10 @@ def test_slope_lines_colours_and_labels():
 def test_spread_separates_close_labels_around_their_mean():
     # 0 and 0.1 are closer than the gap 1: merged, centred on 0.05 -> -0.45 and 0.55;
     # 5 is far enough and stays. Input order is kept.
-    placed = plotting._spread(np.array([0.1, 5.0, 0.0]), 1.0)
+    placed = plotting_change._spread(np.array([0.1, 5.0, 0.0]), 1.0)
     assert np.allclose(placed, [0.55, 5.0, -0.45])
     # Three at the same place, gap 2 -> centred block -2, 0, 2.
-    assert np.allclose(plotting._spread(np.array([0.0, 0.0, 0.0]), 2.0), [-2.0, 0.0, 2.0])
+    assert np.allclose(plotting_change._spread(np.array([0.0, 0.0, 0.0]), 2.0), [-2.0, 0.0, 2.0])
 
 
 # ----------------------------------------------------------------------------------------------
@@ -608,3 +611,36 @@ def test_wrap_label():
     assert plotting.wrap_label("2023年度报告", width=3) == "2023年\n度报告"
     with pytest.raises(ValueError, match="at least 1"):
         plotting.wrap_label("法治", width=0)
+
+
+def test_plot_functions_leave_global_settings_alone():
+    import matplotlib as mpl
+
+    with mpl.rc_context({"font.size": 7.0, "axes.titlelocation": "center"}):
+        before = dict(mpl.rcParams)
+        ax = plotting.plot_top_terms(TERMS, top=2, title="标题")
+        assert dict(mpl.rcParams) == before
+        # ...while the figure itself was drawn in the project's style.
+        assert ax.title.get_text() == "" and ax._left_title.get_text() == "标题"
+        assert ax.yaxis.get_label().get_fontsize() == 12.0
+    plt.close("all")
+
+
+def test_display_labels_name_ids_in_chinese_and_say_missing():
+    from analysis.labels import MISSING_LABEL, display, display_labels
+
+    assert display("business_environment") == "营商环境"
+    assert display("shortcomings") == "不足和原因"
+    assert display("county") == "县级"
+    assert display("fines") == "罚款"
+    assert display(float("nan")) == MISSING_LABEL
+    assert display(None) == MISSING_LABEL
+    assert display(2024) == "2024"
+    assert display("江门市城管执法局") == "江门市城管执法局"
+    assert display_labels(["plans", "x"], {"x": "自定义"}) == ["下一年度安排", "自定义"]
+    # A heatmap's theme ticks read in Chinese, not "business_ environment".
+    themes = pd.DataFrame({"label": ["甲", "甲"], "theme": ["business_environment", "enforcement"],
+                           "rate": [1.0, 2.0]})
+    ax = plotting.plot_heatmap(themes, index="label", columns="theme", values="rate")
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["营商环境", "行政执法"]
+    plt.close("all")
