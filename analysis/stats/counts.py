@@ -64,13 +64,12 @@ def count_terms(
     """
     keys = as_keys(by)
     check_columns(tokens, "tokens", ["doc_id", "token", *keys])
-    kept = tokens
-    codes, key_values = group_codes(kept, keys)
+    codes, key_values = group_codes(tokens, keys)
     # Integer codes and numpy sorts, not one Python string per row or a hash group-by on
     # several columns: a national counts table has tens of millions of rows.
-    term_codes, term_names = pd.factorize(kept["token"])
-    doc_codes = pd.factorize(kept["doc_id"])[0]
-    weights = row_weights(kept)
+    term_codes, term_names = pd.factorize(tokens["token"])
+    doc_codes = pd.factorize(tokens["doc_id"])[0]
+    weights = row_weights(tokens)
     n_terms, n_doc_codes = max(len(term_names), 1), max(int(doc_codes.max(initial=-1)) + 1, 1)
     pair, row = np.unique(codes * n_terms + term_codes, return_inverse=True)
     group, term = pair // n_terms, pair % n_terms
@@ -79,7 +78,7 @@ def count_terms(
     seen = _distinct(row.astype(np.int64) * n_doc_codes + doc_codes)
     df = np.bincount(seen // n_doc_codes, minlength=len(pair))
     del row, seen
-    n_groups = len(key_values) if keys else (1 if len(kept) else 0)
+    n_groups = len(key_values) if keys else (1 if len(tokens) else 0)
     n_tokens = np.bincount(codes, weights=weights, minlength=n_groups).astype(np.int64)
     docs_per_group = _distinct(codes * n_doc_codes + doc_codes) // n_doc_codes
     n_docs = np.bincount(docs_per_group, minlength=n_groups)

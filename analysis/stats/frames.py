@@ -15,7 +15,8 @@ import pandas as pd
 
 from analysis.schema import check_columns
 
-__all__ = ["GroupCounts", "PER", "as_keys", "as_strings", "as_values", "group_codes", "group_counts", "is_term_counts", "row_weights"]
+__all__ = ["GroupCounts", "PER", "as_keys", "as_strings", "as_values", "group_codes",
+           "group_counts", "is_term_counts", "row_weights"]
 
 PER = 10_000
 """Rates are per this many counted tokens."""
@@ -26,6 +27,7 @@ PER = 10_000
 
 
 def as_keys(by: str | Sequence[str]) -> list[str]:
+    """Grouping columns as a list (a string is one column); a column named twice is an error."""
     keys = [by] if isinstance(by, str) else list(by)
     if len(set(keys)) != len(keys):
         raise ValueError(f"by lists a column twice: {keys}")
@@ -44,12 +46,14 @@ def as_values(value: object) -> list:
 
 
 def as_strings(value: str | Iterable[str] | None) -> list[str] | None:
+    """Terms as a list (a string is one term); ``None`` stays ``None``."""
     if value is None:
         return None
     return [value] if isinstance(value, str) else list(value)
 
 
 def is_term_counts(frame: pd.DataFrame) -> bool:
+    """Whether ``frame`` is a table from ``count_terms`` (``term`` and ``n``), not tokens."""
     return "term" in frame.columns and "n" in frame.columns
 
 
@@ -64,7 +68,6 @@ def row_weights(frame: pd.DataFrame) -> np.ndarray:
     if "token" in frame.columns and "n" in frame.columns:
         return frame["n"].to_numpy(dtype=np.int64)
     return np.ones(len(frame), dtype=np.int64)
-
 
 
 def _plain_index(values) -> pd.Index:
@@ -104,11 +107,7 @@ class GroupCounts(NamedTuple):
     groups: pd.Index  # group value of each code
 
 
-def group_counts(
-    frame: pd.DataFrame,
-    *,
-    by: str,
-) -> GroupCounts:
+def group_counts(frame: pd.DataFrame, *, by: str) -> GroupCounts:
     """Counts per (``by`` value, term) from a tokens table or a counts table.
 
     A counts table must have one row per (``by``, term). Its group totals come from
@@ -140,11 +139,10 @@ def group_counts(
         return GroupCounts(codes, frame["term"].to_numpy(dtype=object), n, totals, _plain_index(groups))
     if isinstance(frame, pd.DataFrame) and "token" in frame.columns:
         check_columns(frame, "tokens", [by])
-        kept = frame
-        codes, groups = pd.factorize(kept[by], sort=True, use_na_sentinel=False)
-        weights = row_weights(kept)
+        codes, groups = pd.factorize(frame[by], sort=True, use_na_sentinel=False)
+        weights = row_weights(frame)
         # Codes sorted like the terms, so the (group, term) order is the strings' order.
-        term_codes, term_names = pd.factorize(kept["token"], sort=True)
+        term_codes, term_names = pd.factorize(frame["token"], sort=True)
         table = (
             pd.DataFrame({"group": codes, "term": term_codes, "n": weights})
             .groupby(["group", "term"], sort=True)["n"]

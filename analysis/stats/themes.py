@@ -65,16 +65,15 @@ def score_themes(
     check_columns(tokens, "tokens", ["token", *keys])
     lexicon = _clean_themes(read_themes() if themes is None else themes)
     theme_order = pd.unique(lexicon["theme"])
-    kept = tokens
-    codes, key_values = group_codes(kept, keys)
-    n_groups = len(key_values) if keys else (1 if len(kept) else 0)
-    weights = row_weights(kept)
+    codes, key_values = group_codes(tokens, keys)
+    n_groups = len(key_values) if keys else (1 if len(tokens) else 0)
+    weights = row_weights(tokens)
     n_tokens = np.bincount(codes, weights=weights, minlength=n_groups).astype(np.int64)
 
     # Only the rows whose token is a theme term become strings.
-    listed = kept["token"].isin(lexicon["term"]).to_numpy()
+    listed = tokens["token"].isin(lexicon["term"]).to_numpy()
     hits = pd.DataFrame({"group": codes[listed],
-                         "term": kept["token"][listed].to_numpy(dtype=object),
+                         "term": tokens["token"][listed].to_numpy(dtype=object),
                          "weight": weights[listed]}).merge(lexicon, on="term", how="inner")
     theme_code = pd.Categorical(hits["theme"], categories=theme_order).codes
     n_themes = len(theme_order)
