@@ -27,11 +27,11 @@ _CODED = "category"
 TABLES: dict[str, dict[str, str]] = {
     "reports": {
         "doc_id": _TEXT, "file": _TEXT, "sha256": _TEXT, "format": _TEXT, "encoding": _TEXT,
-        "title": _TEXT, "agency": _TEXT, "agency_short": _TEXT, "label": _TEXT,
+        "script": _TEXT, "title": _TEXT, "agency": _TEXT, "agency_short": _TEXT, "label": _TEXT,
         "agency_stated": _TEXT, "agency_source": _TEXT, "admin_level": _TEXT,
         "admin_level_source": _TEXT, "province": _TEXT, "city": _TEXT, "district": _TEXT,
         "adcode": _TEXT, "place_source": _TEXT, "year": "Int64", "year_source": _TEXT,
-        "published": _TEXT, "published_source": _TEXT, "doc_number": _TEXT,
+        "published": _TEXT, "published_source": _TEXT, "signed": _TEXT, "doc_number": _TEXT,
         "page_source": _TEXT, "source_url": _TEXT, "page_title": _TEXT, "n_chars": "int64",
         "n_paragraphs": "int64", "n_sections": "int64", "truncated": "bool", "text": _TEXT,
     },

@@ -36,6 +36,7 @@ from analysis.ingest.readers import (
     read_document,
 )
 from analysis.ingest.scan import Entry, scan_folder, scan_paths
+from analysis.ingest.script import detect_script, to_simplified
 from analysis.ingest.segment import segment_body, split_sentences
 
 __all__ = ["Corpus", "FILE_COLUMNS", "FileResult", "MANIFEST_FIELDS", "MANIFEST_NAME",
@@ -274,11 +275,17 @@ def parse_report(doc: Document, *, file: str, sha256: str) -> dict:
     UnreadableFile
         When no report body is left after the page chrome is removed.
     """
-    lines = normalize_lines(doc.text)
+    # A page in traditional characters is read in simplified ones, meta included: every
+    # rule downstream is written in simplified characters (see analysis.ingest.script).
+    script = detect_script(doc.text)
+    convert = to_simplified if script == "traditional" else str
+    lines = normalize_lines(convert(doc.text))
+    meta_facts = {key: convert(value) if isinstance(value, str) and key != "url" else value
+                  for key, value in doc.meta.items()}
     page = split_page(lines)
     # Facts a format reader took from the file itself (an HTML <meta> publication date,
     # a DOCX core property) count as page facts, after the ones printed on the page.
-    for key, value in doc.meta.items():
+    for key, value in meta_facts.items():
         if key not in ("url", "page_title") and value:
             page.chrome.facts.setdefault(key, value)
     body = [line for _, line in page.body]
@@ -328,15 +335,16 @@ def parse_report(doc: Document, *, file: str, sha256: str) -> dict:
         warnings.append("possibly truncated: the last line ends mid-sentence")
     report = {
         "doc_id": doc_id, "file": file, "sha256": sha256, "format": doc.format,
-        "encoding": doc.encoding, "title": meta.title, "agency": meta.agency,
+        "encoding": doc.encoding, "script": script, "title": meta.title, "agency": meta.agency,
         "agency_stated": meta.agency_stated, "agency_source": meta.agency_source,
         "admin_level": meta.admin_level, "admin_level_source": meta.admin_level_source,
         "province": meta.province, "city": meta.city, "district": meta.district,
         "adcode": meta.adcode, "place_source": meta.place_source,
         "year": meta.year, "year_source": meta.year_source,
         "published": meta.published, "published_source": meta.published_source,
+        "signed": meta.signed,
         "doc_number": meta.doc_number, "page_source": meta.page_source,
-        "source_url": doc.meta.get("url"), "page_title": doc.meta.get("page_title"),
+        "source_url": doc.meta.get("url"), "page_title": meta_facts.get("page_title"),
         "n_chars": len(text), "n_paragraphs": len(body), "n_sections": len(sections),
         "truncated": any(w.startswith("possibly truncated") for w in warnings),
         "text": text,

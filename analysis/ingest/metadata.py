@@ -19,7 +19,7 @@ from analysis.ingest.normalize import Page, is_doc_number
 from analysis.paths import RESOURCES
 
 __all__ = ["ADMIN_LEVELS", "Agency", "Metadata", "body_agencies", "expand_agency",
-           "find_published", "find_signature", "find_title", "find_year", "infer_metadata",
+           "find_published", "find_signature", "find_signed", "find_title", "find_year", "infer_metadata",
            "is_signature_date", "load_abbreviations", "parse_date", "resolve_agency",
            "self_reference_agency", "shorten_agency", "title_agency", "url_date"]
 
@@ -173,6 +173,12 @@ def resolve_agency(
                 return None
         elif _NATIONAL.match(expand_agency(raw)):
             return Agency(expand_agency(raw), None, "national", source)
+        elif source != "body" and (town := _TOWNSHIP.fullmatch(raw)):
+            # A township or street office whose name many counties share (城关镇, 新兴镇,
+            # 大坪乡): the gazetteer cannot place it, but the page states who reports. The
+            # name is kept, at its level; the place stays NA unless other mentions give it.
+            office = "办事处" if town.group(1).endswith("街道") else "人民政府"
+            return Agency(town.group(1) + office, None, "street", source)
         else:
             return None
     if not rest or rest in ("人民政府", "政府"):
@@ -183,6 +189,13 @@ def resolve_agency(
     # 街道街道办事处 happens when the place already ends in 街道.
     name = name.replace("街道街道办事处", "街道办事处")
     return Agency(name, place, _admin_level(place, rest), source)
+
+
+# A township or street office as a title, signature or page states it: a name of two or
+# more characters before 乡/镇/街道, optionally with its office. Not a determiner (全乡, 各镇,
+# 本街道) and not the generic 乡镇.
+_TOWNSHIP = re.compile(r"((?![全各本我该每此])[\u4e00-\u9fff]{2,8}?(?<!乡镇)(?:乡|镇|街道))"
+                       r"(?:人民政府|政府|办事处|街道办事处)?")
 
 
 def _find_full_form(rest: str, text: str, *, context: Counter[str]) -> Agency | None:
@@ -282,8 +295,10 @@ def find_year(title: str | None, body: list[str], headings: list[str]) -> tuple[
     return None, ""
 
 
-_DATE_KEYS = ("发布日期", "发布时间", "日期", "时间", "更新时间", "更新日期", "成文日期",
-              "发文日期", "印发日期", "公文生成日期", "生成日期")
+_DATE_KEYS = ("发布日期", "发布时间", "日期", "时间", "更新时间", "更新日期", "发文日期",
+              "发文时间", "公开日期", "印发日期", "公文生成日期", "生成日期")
+# The date a document was signed, which a page template may print beside its publication date.
+_SIGNED_KEYS = ("成文日期", "成文时间")
 
 
 # Government CMSs put the publication date in the page address: .../t20240311_123.html,
@@ -310,7 +325,8 @@ def url_date(url: str | None) -> str | None:
 def find_published(facts: dict[str, str], body: list[str],
                    url: str | None = None) -> tuple[str | None, str]:
     """The publication date: the page's 发布日期/时间 line wins, then a date in the page's
-    address (t20240311_…), then the date under the signature."""
+    address (t20240311_…). Never the date under the signature: that is when the report was
+    signed (:func:`find_signed`), and studies of the 1 April deadline need the difference."""
     for key in _DATE_KEYS:
         if facts.get(key):
             iso = parse_date(facts[key])
@@ -318,10 +334,19 @@ def find_published(facts: dict[str, str], body: list[str],
                 return iso, "page"
     if (iso := url_date(url)) is not None:
         return iso, "url"
+    return None, ""
+
+
+def find_signed(facts: dict[str, str], body: list[str]) -> str | None:
+    """The date the report was signed: the page's 成文日期, else the date under the
+    signature (2023年11月20日, 20231227), as ISO; None when neither is stated."""
+    for key in _SIGNED_KEYS:
+        if facts.get(key) and (iso := parse_date(facts[key])):
+            return iso
     for line in reversed(body[-6:]):
         if is_signature_date(line):
-            return parse_date(line), "signature"
-    return None, ""
+            return parse_date(line)
+    return None
 
 
 def find_signature(body: list[str]) -> str | None:
@@ -433,6 +458,7 @@ class Metadata:
     year_source: str = ""
     published: str | None = None
     published_source: str = ""
+    signed: str | None = None
     doc_number: str | None = None
     page_source: str | None = None
     notes: list[str] = field(default_factory=list)
@@ -501,6 +527,7 @@ def infer_metadata(page: Page, *, headings: list[str] | None = None,
 
     meta.year, meta.year_source = find_year(meta.title, body, headings or [])
     meta.published, meta.published_source = find_published(facts, body, url)
+    meta.signed = find_signed(facts, body)
     if meta.year is None:
         meta.notes.append("year covered not stated")
     if meta.published is None:

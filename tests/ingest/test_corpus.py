@@ -21,19 +21,23 @@ from analysis.paths import ROOT, SEEDS
 EXPECTED = {
     "000_a366b11c6bb12e59.txt": dict(agency="厦门市海沧区城市管理局", admin_level="district",
                                      province="福建省", city="厦门市", district="海沧区",
-                                     adcode="350205", year=2023, published="2024-03-11"),
+                                     adcode="350205", year=2023, published="2024-03-11", signed=None),
     "001_7e756e6a511fe527.txt": dict(agency="天津市滨海新区杭州道街道办事处", admin_level="street",
                                      province="天津市", city="天津市", district="滨海新区",
-                                     adcode="120116", year=2023, published="2024-03-26"),
+                                     adcode="120116", year=2023, published="2024-03-26",
+                                     signed="2023-11-20"),
     "002_e94d2d9e19816d1e.txt": dict(agency="江门市城市管理和综合执法局", admin_level="city",
                                      province="广东省", city="江门市", district=None,
-                                     adcode="440700", year=2024, published=None),
+                                     adcode="440700", year=2024, published=None, signed=None),
     "003_6cedf000a8b0ee3b.txt": dict(agency="吴忠市红寺堡区综合执法局", admin_level="district",
                                      province="宁夏回族自治区", city="吴忠市", district="红寺堡区",
-                                     adcode="640303", year=2024, published=None),
+                                     adcode="640303", year=2024, published=None, signed=None),
     "004_f91691d480d248cc.txt": dict(agency="长治市城市管理局", admin_level="city",
                                      province="山西省", city="长治市", district=None,
-                                     adcode="140400", year=2023, published="2023-12-27"),
+                                     adcode="140400", year=2023,
+                                     # The only date is under the signature: signed, not
+                                     # published (#10, 9).
+                                     published=None, signed="2023-12-27"),
 }
 
 # Page chrome and title lines of each seed, listed by hand from the raw files.
@@ -116,7 +120,8 @@ def test_sources_are_recorded(seeds):
     assert reports.loc["002_e94d2d9e19816d1e.txt", "agency_source"] == "manifest"
     # The page date (2024-03-26) wins over the signature date 2023年11月20日.
     assert reports.loc["001_7e756e6a511fe527.txt", "published_source"] == "page"
-    assert reports.loc["004_f91691d480d248cc.txt", "published_source"] == "signature"
+    # Changzhi's only date is under its signature: no publication date, no source.
+    assert reports.loc["004_f91691d480d248cc.txt", "published_source"] == ""
     assert reports.loc["000_a366b11c6bb12e59.txt", "place_source"] == "place lookup"
 
 

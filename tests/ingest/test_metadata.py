@@ -12,6 +12,7 @@ from analysis import load_corpus
 from analysis.ingest.metadata import (
     expand_agency,
     find_published,
+    find_signed,
     find_title,
     parse_date,
     resolve_agency,
@@ -127,6 +128,25 @@ def test_resolve_agency_forms():
     assert resolve_agency("司法部", source="body", context=none).level == "national"
 
 
+def test_a_township_name_many_counties_share_is_kept_unplaced():
+    # Guards against dropping the agency when the gazetteer finds several 新兴镇 (#10, 7):
+    # the stated name is the agency, at street level, and no province is guessed.
+    none: Counter[str] = Counter()
+    for raw, source in [("新兴镇", "title"), ("新兴镇人民政府", "signature"),
+                        ("城关镇政府", "page")]:
+        agency = resolve_agency(raw, source=source, context=none)
+        assert agency is not None, raw
+        assert (agency.level, agency.place) == ("street", None)
+    assert resolve_agency("新兴镇", source="title", context=none).name == "新兴镇人民政府"
+    assert resolve_agency("城关镇政府", source="page", context=none).name == "城关镇人民政府"
+    assert resolve_agency("东风街道", source="signature", context=none).name == (
+        "东风街道办事处")
+    # A sentence of the body is no statement of who reports; determiners are no names.
+    assert resolve_agency("新兴镇", source="body", context=none) is None
+    for raw in ("全镇", "本乡", "各街道", "乡镇"):
+        assert resolve_agency(raw, source="title", context=none) is None, raw
+
+
 def test_abbreviations_round_trip():
     assert expand_agency("长治市城管局") == "长治市城市管理局"
     assert shorten_agency("长治市城市管理局") == "长治市城管局"
@@ -173,9 +193,18 @@ def test_url_date(url, iso):
     assert url_date(url) == iso
 
 
-def test_page_date_beats_url_date_beats_signature():
+def test_page_date_beats_url_date_and_the_signature_date_is_signed_only():
     body = ["2023年,我局坚持依法行政。", "某某局", "2024年1月15日"]
     assert find_published({"发布日期": "2024-03-26"}, body, "x/t20240301_1.html") == (
         "2024-03-26", "page")
     assert find_published({}, body, "x/t20240301_1.html") == ("2024-03-01", "url")
-    assert find_published({}, body, None) == ("2024-01-15", "signature")
+    # Guards against reading the signing date as the publication date (#10, 9): the
+    # 1 April deadline is about publication.
+    assert find_published({}, body, None) == (None, "")
+    assert find_signed({}, body) == "2024-01-15"
+    # A page template's 成文日期 is the signing date too, and never the publication date.
+    facts = {"成文日期": "2024-01-10", "发布日期": "2024-03-26"}
+    assert find_published(facts, body, None) == ("2024-03-26", "page")
+    assert find_signed(facts, body) == "2024-01-10"
+    assert find_published({"成文日期": "2024-01-10"}, [], None) == (None, "")
+    assert find_signed({}, ["2023年,我局坚持依法行政。"]) is None

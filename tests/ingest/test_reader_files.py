@@ -328,14 +328,16 @@ def test_web_page_keeps_the_page_metadata(built, name):
 @pytest.mark.parametrize("fmt", ["docx", "pdf"])
 @pytest.mark.parametrize("name", SEED_NAMES)
 def test_attachment_metadata(built, name, fmt):
-    # An attachment has the title and the body but no page metadata block: the publication
-    # date is the signature date (SIGNATURE_DATES, read by hand), never the file's creation
-    # date (python-docx's template says 2013-12-23, fpdf2 says today).
+    # An attachment has the title and the body but no page metadata block: it states no
+    # publication date, only the signature date (SIGNATURE_DATES, read by hand), which is
+    # `signed`; the file's creation date (python-docx's template says 2013-12-23, fpdf2
+    # says today) is neither.
     reference = load_report(built[name]["txt"])["report"]
     report = load_report(built[name][fmt])["report"]
     for key in ("title", "agency", "year"):
         assert report[key] == reference[key], key
-    assert report["published"] == SIGNATURE_DATES[name]
+    assert report["signed"] == SIGNATURE_DATES[name]
+    assert report["published"] is None
 
 
 @pytest.mark.parametrize("name", SEED_NAMES)
