@@ -28,7 +28,8 @@ TABLES: dict[str, dict[str, str]] = {
     "reports": {
         "doc_id": _TEXT, "file": _TEXT, "sha256": _TEXT, "format": _TEXT, "encoding": _TEXT,
         "script": _TEXT, "title": _TEXT, "agency": _TEXT, "agency_short": _TEXT, "label": _TEXT,
-        "agency_stated": _TEXT, "agency_source": _TEXT, "admin_level": _TEXT,
+        "agency_stated": _TEXT, "agency_source": _TEXT, "unit_kind": _TEXT,
+        "party_committee": _TEXT, "admin_level": _TEXT,
         "admin_level_source": _TEXT, "province": _TEXT, "city": _TEXT, "district": _TEXT,
         "adcode": _TEXT, "place_source": _TEXT, "year": "Int64", "year_source": _TEXT,
         "published": _TEXT, "published_source": _TEXT, "signed": _TEXT, "doc_number": _TEXT,

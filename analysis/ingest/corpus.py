@@ -337,6 +337,7 @@ def parse_report(doc: Document, *, file: str, sha256: str) -> dict:
         "doc_id": doc_id, "file": file, "sha256": sha256, "format": doc.format,
         "encoding": doc.encoding, "script": script, "title": meta.title, "agency": meta.agency,
         "agency_stated": meta.agency_stated, "agency_source": meta.agency_source,
+        "unit_kind": meta.unit_kind, "party_committee": meta.party_committee,
         "admin_level": meta.admin_level, "admin_level_source": meta.admin_level_source,
         "province": meta.province, "city": meta.city, "district": meta.district,
         "adcode": meta.adcode, "place_source": meta.place_source,
@@ -410,6 +411,9 @@ def _apply_manifest(report: dict, row: pd.Series) -> None:
             report[f"{name}_source"] = "manifest"
     if pd.notna(row.get("agency")):
         report["agency_source"] = "manifest"
+        # What kind of body the curated name is follows from it, as for an inferred one.
+        report["unit_kind"] = md.unit_kind(row["agency"],
+                                           joint=isinstance(report.get("party_committee"), str))
         if pd.isna(row.get("province")) or pd.isna(row.get("admin_level")):
             agency = md.resolve_agency(row["agency"], source="manifest",
                                        context=places.count_place_mentions(report["text"]))

@@ -11,77 +11,31 @@ import csv
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
 from functools import lru_cache
 
 from analysis.ingest import places
+from analysis.ingest.dates import (
+    REPOST_TITLE,
+    YEAR,
+    cn_number,
+    find_published,
+    find_signed,
+    is_signature_date,
+    parse_date,
+    repost_published,
+    url_date,
+)
 from analysis.ingest.normalize import Page, is_doc_number
 from analysis.paths import RESOURCES
 
-__all__ = ["ADMIN_LEVELS", "Agency", "Metadata", "body_agencies", "expand_agency",
-           "find_published", "find_signature", "find_signed", "find_title", "find_year", "infer_metadata",
-           "is_signature_date", "load_abbreviations", "parse_date", "resolve_agency",
-           "self_reference_agency", "shorten_agency", "title_agency", "url_date"]
+__all__ = ["ADMIN_LEVELS", "UNIT_KINDS", "Agency", "Metadata", "addressee_level",
+           "body_agencies", "expand_agency", "find_published", "find_signature", "find_signed",
+           "find_title", "find_year", "infer_metadata", "is_signature_date",
+           "load_abbreviations", "parse_date", "repost_published", "resolve_agency",
+           "self_reference_agency", "shorten_agency", "split_party", "title_agency",
+           "unit_kind", "url_date"]
 
 ADMIN_LEVELS = ("national", "province", "city", "district", "street")
-
-_CN_DIGITS = {"〇": "0", "○": "0", "零": "0", "O": "0", "一": "1", "二": "2", "三": "3",
-              "四": "4", "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
-
-
-def _cn_number(text: str) -> int | None:
-    """Read 2023, 二〇二三 (digit by digit) or 十二/二十七 (tens) as an int."""
-    if text.isdigit():
-        return int(text)
-    if all(ch in _CN_DIGITS for ch in text):
-        return int("".join(_CN_DIGITS[ch] for ch in text))
-    m = re.fullmatch(r"([一二三]?)十([一二三四五六七八九]?)", text)
-    if m:
-        tens = int(_CN_DIGITS[m.group(1)]) if m.group(1) else 1
-        return tens * 10 + (int(_CN_DIGITS[m.group(2)]) if m.group(2) else 0)
-    return None
-
-
-_YEAR = r"(\d{4}|[〇○零一二三四五六七八九]{4})"
-_CN_SMALL = r"(\d{1,2}|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])"
-_DATE_PATTERNS = [
-    re.compile(r"(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})"),
-    re.compile(_YEAR + r"\s*年\s*" + _CN_SMALL + r"\s*月\s*" + _CN_SMALL + r"\s*日"),
-    re.compile(r"(?<!\d)(20\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?!\d)"),
-]
-
-
-def parse_date(text: str) -> str | None:
-    """The first full date in a string, as ISO ``YYYY-MM-DD``, or None.
-
-    Reads 2024-03-11, 2021/03/29, 2023年11月20日, 二〇二四年三月十五日 and the compact 20231227.
-    """
-    found = []
-    for pattern in _DATE_PATTERNS:
-        m = pattern.search(text)
-        if m:
-            found.append((m.start(), m))
-    for _, m in sorted(found, key=lambda t: t[0]):
-        y, mo, d = (_cn_number(g) for g in m.groups())
-        if y is None or mo is None or d is None:
-            continue
-        try:
-            return date(y, mo, d).isoformat()
-        except ValueError:
-            continue
-    return None
-
-
-_SIGNATURE_DATE = re.compile(
-    r"^(?:\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?|" + _YEAR + r"\s*年\s*" + _CN_SMALL
-    + r"\s*月\s*" + _CN_SMALL + r"\s*日|20\d{6})$"
-)
-
-
-def is_signature_date(line: str) -> bool:
-    """Whether a body line is only a date, as under a signature (2023年11月20日, 20231227)."""
-    return bool(_SIGNATURE_DATE.match(line.strip())) and parse_date(line) is not None
-
 
 # --- agency names ------------------------------------------------------------------
 
@@ -142,6 +96,46 @@ _NATIONAL = re.compile(
 )
 
 
+# A Party committee issuing a report jointly with its government or department:
+# 中共宁乡市灰汤镇委员会 宁乡市灰汤镇人民政府关于…, 中共巴州区教育局委员会 巴州区教育局 关于…,
+# 中共宁乡市委 宁乡市人民政府. 委 alone ends the committee only where 员会 does not follow.
+_PARTY = re.compile(r"^中共(?P<party>[\u4e00-\u9fff]{2,24}?(?:工作委员会|委员会|党工委|党委|党组|"
+                    r"工委|委(?!员)))\s*(?P<rest>[\u4e00-\u9fff].*)?$")
+
+UNIT_KINDS = ("government", "department", "street_office", "township", "joint")
+
+
+def split_party(raw: str) -> tuple[str | None, str]:
+    """Split a joint issuer into its Party committee and the rest.
+
+    Returns
+    -------
+    (str or None, str)
+        ``("中共巴州区教育局委员会", "巴州区教育局")`` for a joint name, ``(None, raw)``
+        otherwise; the rest is ``""`` when the committee issued alone.
+    """
+    m = _PARTY.match(re.sub(r"\s+", " ", raw.strip()))
+    if not m:
+        return None, raw
+    return "中共" + m.group("party"), (m.group("rest") or "").strip()
+
+
+def unit_kind(agency: str | None, *, joint: bool = False) -> str | None:
+    """What kind of body ``agency`` is: a government (人民政府), a department, a street
+    office, a township government, or ``joint`` (with its Party committee); None for NA."""
+    if not agency:
+        return None
+    if joint:
+        return "joint"
+    if agency.endswith("办事处") and "街道" in agency:
+        return "street_office"
+    if re.search(r"(?:乡|镇|苏木)人民政府$", agency):
+        return "township"
+    if agency.endswith(("人民政府", "政府")):
+        return "government"
+    return "department"
+
+
 def resolve_agency(
     raw: str, *, source: str, context: Counter[str], text: str = ""
 ) -> Agency | None:
@@ -151,6 +145,13 @@ def resolve_agency(
     mention in the text (重庆市涪陵区城市管理局) or from the most mentioned unit of
     that level; a bare place (静海区, 留下街道) becomes its government (静海区人民政府).
     """
+    party, rest_of_joint = split_party(raw)
+    if party is not None:
+        # The government or department of a joint report is the agency; a committee that
+        # issued alone is not one (it is not a government body).
+        if not rest_of_joint:
+            return None
+        raw = rest_of_joint
     raw = re.sub(r"\s+", "", raw).strip("“”\"'《》:,")
     raw = re.sub(r"^(?:中共|关于)", "", raw)
     if len(raw) < 2:
@@ -173,10 +174,11 @@ def resolve_agency(
                 return None
         elif _NATIONAL.match(expand_agency(raw)):
             return Agency(expand_agency(raw), None, "national", source)
-        elif source != "body" and (town := _TOWNSHIP.fullmatch(raw)):
+        elif (town := _TOWNSHIP.fullmatch(raw)):
             # A township or street office whose name many counties share (城关镇, 新兴镇,
-            # 大坪乡): the gazetteer cannot place it, but the page states who reports. The
-            # name is kept, at its level; the place stays NA unless other mentions give it.
+            # 大坪乡): the gazetteer cannot place it, but the page states who reports (its
+            # title, signature, page field or opening subject: body candidates come only
+            # from body_agencies). The name is kept, at its level; the place stays NA.
             office = "办事处" if town.group(1).endswith("街道") else "人民政府"
             return Agency(town.group(1) + office, None, "street", source)
         else:
@@ -196,6 +198,40 @@ def resolve_agency(
 # 本街道) and not the generic 乡镇.
 _TOWNSHIP = re.compile(r"((?![全各本我该每此])[\u4e00-\u9fff]{2,8}?(?<!乡镇)(?:乡|镇|街道))"
                        r"(?:人民政府|政府|办事处|街道办事处)?")
+
+
+# The line a report is addressed to: 市委、市政府:, 区委、区人民政府:, 国务院:, 省人民政府:.
+_ADDRESSED = re.compile(r"^(?:中共)?(?:[\u4e00-\u9fff]{0,12}?(?P<committee>省|市|区|县)委(?:员会)?"
+                        r"[、,])?[\u4e00-\u9fff]{0,12}?(?P<unit>省|市|区|县)(?:人民)?政府[::]$"
+                        r"|^(?P<council>国务院)[::]$")
+_SELF_DEPARTMENT = re.compile(r"我(?:局|委|厅|办|署|部)(?![委级内直属])")
+_SELF_GOVERNMENT = re.compile(r"我(省|市|区|县|镇|乡|街道)(?![委级内直属])")
+_BELOW = {"省": "city", "市": "district", "区": "street", "县": "street"}
+_SAME = {"省": "province", "市": "city", "区": "district", "县": "district"}
+
+
+def addressee_level(body: list[str], text: str) -> str | None:
+    """The reporter's level from whom the report is addressed to, when it does not name
+    itself: a department (我局, 我委) reporting to 市委、市政府 is a city department, to
+    区委、区政府 a district one, to a province a provincial one, to the State Council a
+    ministry; a government (我区) reports to the level above its own. None when the text
+    has no addressee line or does not say which kind of body it is."""
+    line = next((line for line in body[:3] if _ADDRESSED.match(line)), None)
+    if line is None:
+        return None
+    m = _ADDRESSED.match(line)
+    department = bool(_SELF_DEPARTMENT.search(text))
+    own = _SELF_GOVERNMENT.findall(text)
+    if m.group("council"):
+        if own and not department:
+            return "province" if own[0] == "省" else None
+        return "national" if department else None
+    unit = m.group("unit")
+    if department:
+        return _SAME[unit]
+    if own:
+        return _BELOW[unit]
+    return None
 
 
 def _find_full_form(rest: str, text: str, *, context: Counter[str]) -> Agency | None:
@@ -263,6 +299,8 @@ def title_agency(title: str) -> str | None:
         m3 = re.match(r"^(.+?)(?:关于)?(?:推进)?(?:法治政府|依法行政|法治建设)", t)
         head = m3.group(1) if m3 else ""
     head = re.sub(r"^关于|关于$", "", head)
+    # A repost's title: 生态环境部发布2023年法治政府建设年度报告.
+    head = re.sub(r"(?:正式)?(?:发布|公布|印发)$", "", head)
     if re.search(r"\d|年|[〇○]", head):
         return None
     return head or None
@@ -271,82 +309,28 @@ def title_agency(title: str) -> str | None:
 def find_year(title: str | None, body: list[str], headings: list[str]) -> tuple[int | None, str]:
     """The year a report covers, with its source (title or body); (None, "") if not stated."""
     if title:
-        m = re.search(_YEAR + r"\s*年", title.replace(" ", ""))
+        m = re.search(YEAR + r"\s*年", title.replace(" ", ""))
         if m:
-            return _cn_number(m.group(1)), "title"
+            return cn_number(m.group(1)), "title"
     text = "\n".join(body[:3])
     patterns = [
-        r"现将[^。]{0,30}?" + _YEAR + r"\s*年度?[^。]{0,12}(?:法治政府|依法行政|法治建设)",
-        r"^" + _YEAR + r"\s*年(?:度|以来)?\s*[,,]",
-        r"^(?:根据|按照)[^。]{0,80}?。?" + _YEAR + r"\s*年(?:度|以来)?\s*[,,]",
+        r"现将[^。]{0,30}?" + YEAR + r"\s*年度?[^。]{0,12}(?:法治政府|依法行政|法治建设)",
+        r"^" + YEAR + r"\s*年(?:度|以来)?\s*[,,]",
+        r"^(?:根据|按照)[^。]{0,80}?。?" + YEAR + r"\s*年(?:度|以来)?\s*[,,]",
     ]
     for pattern in patterns:
         m = re.search(pattern, text, flags=re.M)
         if m:
-            return _cn_number(m.group(1)), "body"
+            return cn_number(m.group(1)), "body"
     for heading in headings[:3]:
-        m = re.search(r"^[一二三四五六七八九十]+\s*[、.]\s*(?:上一?年度?)?" + _YEAR + r"\s*年", heading)
+        m = re.search(r"^[一二三四五六七八九十]+\s*[、.]\s*(?:上一?年度?)?" + YEAR + r"\s*年", heading)
         if m:
-            return _cn_number(m.group(1)), "body"
+            return cn_number(m.group(1)), "body"
     for line in body[:12]:
-        m = re.match(r"^" + _YEAR + r"\s*年(?:度)?\s*[,,]", line)
+        m = re.match(r"^" + YEAR + r"\s*年(?:度)?\s*[,,]", line)
         if m:
-            return _cn_number(m.group(1)), "body"
+            return cn_number(m.group(1)), "body"
     return None, ""
-
-
-_DATE_KEYS = ("发布日期", "发布时间", "日期", "时间", "更新时间", "更新日期", "发文日期",
-              "发文时间", "公开日期", "印发日期", "公文生成日期", "生成日期")
-# The date a document was signed, which a page template may print beside its publication date.
-_SIGNED_KEYS = ("成文日期", "成文时间")
-
-
-# Government CMSs put the publication date in the page address: .../t20240311_123.html,
-# /art/2024/3/11/art_..., /202403/t20240311_..., /2024-03/11/...
-_URL_DATES = (
-    re.compile(r"[/_]t(20\d{2})(\d{2})(\d{2})_\d+"),
-    re.compile(r"/art/(20\d{2})/(\d{1,2})/(\d{1,2})/"),
-    re.compile(r"/(20\d{2})-(\d{2})/(\d{2})/"),
-)
-
-
-def url_date(url: str | None) -> str | None:
-    """The publication date a government page's address encodes, as ISO, or None."""
-    for pattern in _URL_DATES if url else ():
-        m = pattern.search(url)
-        if m:
-            try:
-                return date(*(int(g) for g in m.groups())).isoformat()
-            except ValueError:
-                continue
-    return None
-
-
-def find_published(facts: dict[str, str], body: list[str],
-                   url: str | None = None) -> tuple[str | None, str]:
-    """The publication date: the page's 发布日期/时间 line wins, then a date in the page's
-    address (t20240311_…). Never the date under the signature: that is when the report was
-    signed (:func:`find_signed`), and studies of the 1 April deadline need the difference."""
-    for key in _DATE_KEYS:
-        if facts.get(key):
-            iso = parse_date(facts[key])
-            if iso:
-                return iso, "page"
-    if (iso := url_date(url)) is not None:
-        return iso, "url"
-    return None, ""
-
-
-def find_signed(facts: dict[str, str], body: list[str]) -> str | None:
-    """The date the report was signed: the page's 成文日期, else the date under the
-    signature (2023年11月20日, 20231227), as ISO; None when neither is stated."""
-    for key in _SIGNED_KEYS:
-        if facts.get(key) and (iso := parse_date(facts[key])):
-            return iso
-    for line in reversed(body[-6:]):
-        if is_signature_date(line):
-            return parse_date(line)
-    return None
 
 
 def find_signature(body: list[str]) -> str | None:
@@ -363,14 +347,20 @@ def find_signature(body: list[str]) -> str | None:
 
 
 _OPENING_SUBJECT = re.compile(
-    r"^(?:" + _YEAR + r"\s*年(?:度|以来)?\s*[,,]?\s*)?(?:在[^。]{2,40}?(?:下|指导下|领导下)\s*[,,]\s*)?"
+    r"^(?:" + YEAR + r"\s*年(?:度|以来)?\s*[,,]?\s*)?"
+    # 2021年是“十四五”开局之年,遵义市…: a clause about the year before the subject.
+    r"(?:" + YEAR + r"\s*年是[^。,,]{2,40}[,,]\s*)?"
+    r"(?:在[^。]{2,40}?(?:下|指导下|领导下)\s*[,,]\s*)?"
     r"(?P<agency>[\u4e00-\u9fff()]{2,40}?(?:" + _AGENCY_SUFFIX + r"|" + _PLACE_TAIL + r"))"
+    # 江西省委、省政府坚持…, 北辰区委、区政府…: the Party committee and government of a
+    # place report together; the subject is the place, so its government.
+    r"(?:委(?:员会)?[、,和及]\s*(?:省|市|区|县|旗)?(?:人民)?政府)?"
     r"(?:党组|党委|党工委)?(?:坚持|深入|认真|紧紧|始终|全面|围绕|按照|以|在|把|持续|聚焦|立足|"
     r"紧扣|牢牢|着力|扎实|积极|不断|高度|严格|贯彻|落实|全力|继续|大力|坚决|切实)"
 )
 _REPORT_SUBJECT = re.compile(
     r"现将(?P<agency>[\u4e00-\u9fff]{2,30}?(?:" + _AGENCY_SUFFIX + r"|" + _PLACE_TAIL + r"))"
-    r"(?:" + _YEAR + r"\s*年)"
+    r"(?:" + YEAR + r"\s*年)"
 )
 
 
@@ -459,6 +449,8 @@ class Metadata:
     published: str | None = None
     published_source: str = ""
     signed: str | None = None
+    party_committee: str | None = None
+    unit_kind: str | None = None
     doc_number: str | None = None
     page_source: str | None = None
     notes: list[str] = field(default_factory=list)
@@ -497,8 +489,12 @@ def infer_metadata(page: Page, *, headings: list[str] | None = None,
         candidates.append((head, "title"))
     if sig := find_signature(body):
         candidates.append((sig, "signature"))
-    if facts.get("发布机构"):
-        candidates.append((facts["发布机构"], "page"))
+    # The organisation of the page's metadata block: 发布机构, or 发文机关 in templates
+    # that print the document's issuer.
+    for key in ("发布机构", "发文机关", "发布单位"):
+        if facts.get(key):
+            candidates.append((facts[key], "page"))
+            break
     candidates += [(a, "body") for a in body_agencies(body)]
     meta.agency_stated = candidates[0][0] if candidates else None
     resolved = [a for raw, src in candidates
@@ -506,6 +502,11 @@ def infer_metadata(page: Page, *, headings: list[str] | None = None,
     if not resolved and (mentioned := self_reference_agency(text, context=context)):
         resolved.append(mentioned)
     agency = _best_agency(resolved)
+    # A joint report names its Party committee beside the government in the title or above
+    # the signature; the committee is its own column, never part of the agency's name.
+    issuers = [raw for raw, src in candidates if src != "body"] + body[-5:]
+    meta.party_committee = next((party for raw in issuers
+                                 if (party := split_party(raw)[0]) is not None), None)
     if agency:
         meta.agency, meta.agency_source = agency.name, agency.source
         meta.admin_level, meta.admin_level_source = agency.level, agency.source
@@ -520,13 +521,21 @@ def infer_metadata(page: Page, *, headings: list[str] | None = None,
                                 "区": "district", "县": "district", "旗": "district"}.get(
                 relative.group(1), "street")
             meta.admin_level_source = candidates[0][1]
+        if meta.admin_level is None and (level := addressee_level(body, text)) is not None:
+            meta.admin_level, meta.admin_level_source = level, "addressee"
         fallback = places.dominant(context, "city") or places.dominant(context, "province")
         if fallback is not None:
             _set_place(meta, fallback, "body")
             meta.notes.append(f"place from the most mentioned unit ({fallback.name})")
 
+    meta.unit_kind = unit_kind(meta.agency, joint=meta.party_committee is not None)
     meta.year, meta.year_source = find_year(meta.title, body, headings or [])
     meta.published, meta.published_source = find_published(facts, body, url)
+    if facts.get("repost") or (meta.title and REPOST_TITLE.search(meta.title)):
+        # A repost's page date is when it was reposted, not when the report was published:
+        # the original date where the lead states it, else NA.
+        meta.published, meta.published_source = repost_published(
+            facts.get("repost", ""), reposted=meta.published)
     meta.signed = find_signed(facts, body)
     if meta.year is None:
         meta.notes.append("year covered not stated")

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 __all__ = ["Chrome", "HEADING_1", "HEADING_2", "META_KEYS", "Page", "classify_chrome",
            "is_body_start", "is_doc_number", "normalize_line", "normalize_lines",
-           "parse_meta_line", "split_page"]
+           "REPOST_LEAD", "parse_header_meta_line", "parse_meta_line", "split_page"]
 
 # Full-width ASCII variants (U+FF01-U+FF5E) fold to ASCII; CJK punctuation (、。《》“”…—)
 # has no ASCII twin and stays, so the result is one consistent convention.
@@ -45,7 +45,8 @@ def normalize_lines(text: str) -> list[str]:
 # (发布日期: 2024-03-26) or the key is bracketed ([ 发布日期 ] 2025-01-16).
 META_KEYS = (
     "发布日期", "发布时间", "成文日期", "公文生成日期", "生成日期", "更新时间", "更新日期",
-    "印发日期", "发文日期", "日期", "时间", "发布机构", "发文机关", "文章来源", "信息来源",
+    "印发日期", "发文日期", "发文时间", "公开日期", "公开时间", "日期", "时间", "发布机构",
+    "发布单位", "发文机关", "文章来源", "信息来源",
     "来源", "作者", "责任编辑", "编辑", "字号", "点击率", "点击数", "点击量", "浏览次数",
     "浏览量", "阅读次数", "访问次数", "索引号", "发文字号", "备注/文号", "文号", "主题分类",
     "体裁分类", "信息分类", "组配分类", "有效性", "文种", "主题词", "关键词", "所属机构",
@@ -125,12 +126,93 @@ def parse_meta_line(line: str) -> dict[str, str] | None:
     return facts
 
 
-def classify_chrome(line: str) -> str | None:
-    """Name the kind of page chrome a normalized line is, or None for a body line."""
+# Page templates (政府信息公开) also print their metadata block as a table, a row per line:
+# | 发布机构 | 武侯区城市管理局 |, 发布机构 | 武侯区城市管理局, or, with the cells' tab
+# collapsed, 发布机构 武侯区城市管理局; and as a bullet list of bare values,
+# • 索引号 • 法制 • 工作报告 • 某区司法局 • 2024-03-15. These forms are read only before
+# the body starts: inside the body a line of that shape may be report text.
+_KEY_CELL = re.compile(r"^" + _KEY_SPACED + r"$")
+_DATE_CELL = re.compile(r"^(?:19|20)\d{2}(?:[-./年]\d{1,2}(?:[-./月]\d{1,2}日?)?)"
+                        r"(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
+_ORGANISATION_CELL = re.compile(r"^[\u4e00-\u9fff()]{2,30}(?:人民政府|办事处|委员会|管委会|"
+                                r"办公室|办公厅|局|厅|委|部|署|院|中心|镇|乡|街道)$")
+
+
+def _parse_table_row(line: str) -> dict[str, str] | None:
+    cells = [c.strip() for c in line.strip().strip("|").split("|")]
+    if len(cells) < 2:
+        # 发布机构 武侯区城市管理局: a two-cell row whose tab became a space.
+        m = re.match(r"^(" + _KEY_SPACED + r")\s+(\S[^。;]{0,40})$", line)
+        if not m or "[" in line or re.search(r"[::]", m.group(1)):
+            return None
+        cells = [m.group(1), m.group(2)]
+    facts: dict[str, str] = {}
+    k = 0
+    while k < len(cells) - 1:
+        if _KEY_CELL.match(cells[k]) and not _KEY_CELL.match(cells[k + 1]):
+            facts.setdefault(re.sub(r"\s+", "", cells[k]), cells[k + 1])
+            k += 2
+        else:
+            k += 1
+    return facts or None
+
+
+def _parse_bullets(line: str) -> dict[str, str] | None:
+    items = [c.strip() for c in re.split(r"[•·]", line) if c.strip()]
+    if len(items) < 3 or not any(_KEY_CELL.match(item) for item in items):
+        return None
+    facts: dict[str, str] = {}
+    # A bare date in the block is the page's date; its organisation is who published it.
+    if date := next((item for item in items if _DATE_CELL.match(item)), None):
+        facts["日期"] = date
+    if organisation := next((item for item in items if not _KEY_CELL.match(item)
+                             and _ORGANISATION_CELL.match(item)), None):
+        facts["发布机构"] = organisation
+    return facts or None
+
+
+def parse_header_meta_line(line: str) -> dict[str, str] | None:
+    """Parse a metadata line of the page header, in any layout page templates use.
+
+    Besides :func:`parse_meta_line`'s ``键:值`` and ``[ 键 ] 值`` forms: table rows
+    (``| 发布机构 | 武侯区城市管理局 |``, several pairs per row) and bullet lists of bare values
+    (``• 索引号 • 法制 • 某区司法局 • 2024-03-15``, whose date is read as ``日期`` and
+    organisation as ``发布机构``).
+
+    Returns
+    -------
+    dict or None
+        Key -> value, or None when the line is not a metadata line.
+    """
+    facts = parse_meta_line(line)
+    if facts is not None:
+        return facts
+    facts = _parse_bullets(line) if re.match(r"^\s*[•·]", line) else _parse_table_row(line)
+    if facts is None or len("".join(facts.values())) > 80:
+        return None
+    return facts
+
+
+# The lead of a repost (中新网3月30日电 据交通运输部网站消息,交通运输部发布…全文如下:):
+# the reposting site's words before the report, read only in the header.
+REPOST_LEAD = re.compile(
+    r"^[^,。]{0,12}?(?:网|社|报|台|新闻|客户端)\s*(?:\d{4}年)?\d{1,2}月\d{1,2}日\s*电"
+    r"|^据[^,。]{2,30}(?:网站|官网|公众号|客户端)消息"
+    # Not 报告如下: 现将我局2023年法治政府建设情况报告如下: opens many reports themselves.
+    r"|^[^。]{0,60}(?:全文如下|原文如下)\s*[::]?$")
+
+
+def classify_chrome(line: str, *, header: bool = False) -> str | None:
+    """Name the kind of page chrome a normalized line is, or None for a body line.
+
+    ``header=True`` also reads what only a page header has: metadata tables and bullet
+    lists (:func:`parse_header_meta_line`) and the lead of a repost."""
     if not line:
         return None
-    if parse_meta_line(line) is not None:
+    if (parse_header_meta_line(line) if header else parse_meta_line(line)) is not None:
         return "metadata"
+    if header and len(line) <= 200 and REPOST_LEAD.search(line):
+        return "repost lead"
     bare = re.sub(r"[【】\[\]()|:\s]", "", line)
     for pattern, kind in _CHROME_LINE:
         if kind in _SHORT_ONLY and len(line) > _SHORT:
@@ -153,7 +235,7 @@ _PROSE = re.compile(r"[,。;:、]")
 
 def is_body_start(line: str) -> bool:
     """Whether a header-region line already belongs to the report body."""
-    if not line or classify_chrome(line):
+    if not line or classify_chrome(line, header=True):
         return False
     if HEADING_1.match(line) or HEADING_2.match(line):
         return True
@@ -197,10 +279,12 @@ def split_page(lines: list[str]) -> Page:
         start = len(numbered)
     header: list[tuple[int, str]] = []
     for i, line in numbered[:start]:
-        kind = classify_chrome(line)
+        kind = classify_chrome(line, header=True)
         if kind == "metadata":
-            for key, value in (parse_meta_line(line) or {}).items():
+            for key, value in (parse_header_meta_line(line) or {}).items():
                 chrome.facts.setdefault(key, value)
+        elif kind == "repost lead":
+            chrome.facts.setdefault("repost", line)
         if kind:
             chrome.removed.append((i, line, kind))
         else:

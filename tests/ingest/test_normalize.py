@@ -102,3 +102,76 @@ def test_split_page_header_body_footer():
         "date banner", "breadcrumb", "metadata", "download link", "share widget", "footer"]
     # Line numbers point back into the raw file.
     assert page.body[0] == (5, "区委、区政府:")
+
+
+# --- metadata blocks laid out as tables and bullet lists (#10, 1) -----------------------
+
+def test_header_metadata_in_table_rows_and_bullet_lists():
+    from analysis.ingest.normalize import parse_header_meta_line
+
+    # Guards against missing the page's date and organisation when a template prints its
+    # 政府信息公开 block as a table or a list of bare values.
+    assert parse_header_meta_line("| 发布机构 | 武侯区城市管理局 |") == {"发布机构": "武侯区城市管理局"}
+    assert parse_header_meta_line("| 生成日期 | 2025-03-18 10:21:05 |") == {
+        "生成日期": "2025-03-18 10:21:05"}
+    assert parse_header_meta_line("| 索引号 | 11510107/2025-00012 | 主题分类 | 其他 |") == {
+        "索引号": "11510107/2025-00012", "主题分类": "其他"}
+    assert parse_header_meta_line("发布机构 武侯区城市管理局") == {"发布机构": "武侯区城市管理局"}
+    assert parse_header_meta_line(
+        "发文字号:武司〔2025〕2号 | 发文时间:2025-02-11 ||| 发文机关:成都市武侯区司法局") == {
+        "发文字号": "武司〔2025〕2号", "发文时间": "2025-02-11", "发文机关": "成都市武侯区司法局"}
+    assert parse_header_meta_line(
+        "• 索引号 • 法制 • 工作报告 • 江宁区司法局 • 2024-03-15 • 2024-03-15") == {
+        "日期": "2024-03-15", "发布机构": "江宁区司法局"}
+    # Not metadata: a sentence, a bullet list without a key, a table row of figures.
+    assert parse_header_meta_line("时间就是生命,我们要抓紧推进") is None
+    assert parse_header_meta_line("• 学法 • 用法 • 守法") is None
+    assert parse_header_meta_line("| 行政处罚案件 | 814起 |") is None
+
+
+TABLE_PAGE = """首页 > 信息公开 > 法定主动公开内容
+| 索引号 | 11510107MB0000000X/2025-00012 | 主题分类 | 其他 |
+| 发布机构 | 武侯区城市管理局 | 生成日期 | 2025-03-18 10:21:05 |
+武侯区城市管理局2024年法治政府建设情况报告
+2024年,区城市管理局坚持以习近平法治思想为指导,深入推进严格规范公正文明执法,现将有关情况报告如下。
+一、主要举措和成效
+日期 2024年3月1日,局党组召开专题会议研究部署年度法治工作。
+(一)规范执法行为。全年办理行政处罚案件120起。
+二、存在的不足和原因
+执法人员法治素养仍需提升。
+三、2025年工作安排
+持续深化城市管理领域法治建设。
+"""
+
+BULLET_PAGE = """• 索引号 • 法制 • 工作报告 • 江宁区司法局 • 2024-03-15 • 2024-03-15
+江宁区司法局2023年度法治政府建设工作报告
+2023年,江宁区司法局在区委、区政府的坚强领导下,全面履行法治建设职能,现将有关情况报告如下。
+一、主要举措和成效
+深入开展法治宣传教育,全年组织法治讲座36场。
+二、存在的不足和原因
+基层法治力量仍然薄弱。
+三、2024年工作安排
+持续推进法治政府建设示范创建。
+"""
+
+
+@pytest.mark.parametrize("page, published, agency_end", [
+    (TABLE_PAGE, "2025-03-18", "武侯区城市管理局"),
+    (BULLET_PAGE, "2024-03-15", "江宁区司法局"),
+])
+def test_a_page_whose_metadata_block_is_a_table(tmp_path, page, published, agency_end):
+    from analysis import load_corpus
+
+    (tmp_path / "page.txt").write_text(page, encoding="utf-8")
+    corpus = load_corpus(tmp_path)
+    report = corpus.reports.iloc[0]
+    assert report["published"] == published and report["published_source"] == "page"
+    assert report["agency"].endswith(agency_end)
+    body = corpus.paragraphs["text"].tolist()
+    # Every line from the first prose line on is body; no metadata row is.
+    first_body = page.splitlines().index(next(line for line in page.splitlines()
+                                              if line.startswith("20")))
+    assert body == [line for line in page.splitlines()[first_body:] if line]
+    # A body line shaped like a table row (日期 2024年3月1日…) stays body.
+    if page is TABLE_PAGE:
+        assert any(line.startswith("日期 2024年3月1日") for line in body)
