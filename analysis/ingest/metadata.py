@@ -507,6 +507,8 @@ def infer_metadata(page: Page, *, headings: list[str] | None = None,
     issuers = [raw for raw, src in candidates if src != "body"] + body[-5:]
     meta.party_committee = next((party for raw in issuers
                                  if (party := split_party(raw)[0]) is not None), None)
+    if agency and agency.place is None and agency.level == "street":
+        agency = _place_township(agency, facts, page)
     if agency:
         meta.agency, meta.agency_source = agency.name, agency.source
         meta.admin_level, meta.admin_level_source = agency.level, agency.source
@@ -544,6 +546,46 @@ def infer_metadata(page: Page, *, headings: list[str] | None = None,
     if meta.year is not None and meta.published and int(meta.published[:4]) < meta.year:
         meta.notes.append(f"published {meta.published} before the end of the year covered")
     return meta
+
+
+# Parent places a report names without naming itself with them: its addressee
+# (西湖区人民政府:, 区委、区政府: does not name one) and local documents it cites
+# (《2023年法治西湖建设工作要点》).
+_ADDRESSEE_PLACE = re.compile(r"^(?:中共)?([\u4e00-\u9fff]{2,12}?)(?:委员会|委)?(?:[、,]"
+                              r"[\u4e00-\u9fff]{0,12}?)?(?:人民)?政府[::]$")
+_CITED_PLACE = re.compile(r"法治([\u4e00-\u9fff]{2,3}?)(?:建设|政府|工作)")
+
+
+def _place_township(agency: Agency, facts: dict[str, str], page: Page) -> Agency:
+    """Place a township the gazetteer found several of from the page's other mentions:
+    a source line naming it with its county (信息来源:溆浦县大江口镇), the publishing
+    organisation, a header line; else a parent place the addressee or a cited local
+    document names, when exactly one township of that name lies under it. Unchanged
+    otherwise: the place is never guessed."""
+    mentions = [facts.get(key, "") for key in ("信息来源", "来源", "文章来源", "发布机构")]
+    mentions += [line for _, line in page.header]
+    for mention in mentions:
+        for start in range(min(len(mention), 12)):
+            place, used = places.parse_place_prefix(mention[start:], context=Counter())
+            if (place is not None and place.level == "town" and used > len(place.name)
+                    and agency.name.startswith(place.name)):
+                return _placed(agency, place)
+    town = re.match(r"^(.+?(?:乡|镇|街道))(?:人民政府|办事处)$", agency.name)
+    if town is None:
+        return agency
+    body = [line for _, line in page.body]
+    hints = {m.group(1).removesuffix("区").removesuffix("县").removesuffix("市")
+             for line in body[:3] if (m := _ADDRESSEE_PLACE.match(line))}
+    hints |= {m.group(1) for m in _CITED_PLACE.finditer("\n".join(body))}
+    hints = {h for h in hints if len(h) >= 2 and h not in ("省", "市", "区", "县")}
+    under = [t for t in places.lookup(town.group(1)) if t.level == "town" and any(
+        (t.county or "").startswith(h) or (t.city or "").startswith(h) for h in hints)]
+    return _placed(agency, under[0]) if len(under) == 1 else agency
+
+
+def _placed(agency: Agency, place: places.Place) -> Agency:
+    return Agency(place.canonical + agency.name[len(place.name):], place, agency.level,
+                  agency.source)
 
 
 def _best_agency(resolved: list[Agency]) -> Agency | None:

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 __all__ = ["Chrome", "HEADING_1", "HEADING_2", "META_KEYS", "Page", "classify_chrome",
            "is_body_start", "is_doc_number", "normalize_line", "normalize_lines",
-           "REPOST_LEAD", "parse_header_meta_line", "parse_meta_line", "split_page"]
+           "REPOST_LEAD", "parse_header_meta_line", "parse_meta_line", "split_page",
+           "split_run_in_title"]
 
 # Full-width ASCII variants (U+FF01-U+FF5E) fold to ASCII; CJK punctuation (、。《》“”…—)
 # has no ASCII twin and stays, so the result is one consistent convention.
@@ -259,6 +260,40 @@ class Page:
     chrome: Chrome
 
 
+# A report title inside a longer line: after a site banner or watermark
+# (…每日更新www.example.com河南省人民政府关于2023年度法治政府建设情况的报告), or run into the
+# opening (…情况报告2024年,大坪乡在…). The title is a run of Han characters through a year and
+# a rule-of-law phrase to 报告.
+_RUN_IN_TITLE = re.compile(
+    r"(?P<title>[\u4e00-\u9fff]{2,40}?(?:关于)?(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年度?"
+    r"[\u4e00-\u9fff]{0,16}?(?:法治政府|依法行政|法治建设)[\u4e00-\u9fff]{0,20}?报告)")
+_OPENER = re.compile(r"^(?:(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年(?:度|以来)?\s*[,,]|"
+                     r"[一二三四五六七八九十]+、|现将|近年来|今年以来)")
+_RUN_IN_LINES = 40  # only the top of a page holds its title
+
+
+def split_run_in_title(line: str) -> list[str]:
+    """Split a title off the banner before it or the opening after it.
+
+    Returns
+    -------
+    list of str
+        ``[banner, title, opening]`` without the empty parts, or ``[line]`` when the line
+        holds no run-in title. Only a title that a non-Han character precedes (a URL, a
+        space) or that the report's opening follows is split: 现将我局2023年度法治政府建设情况
+        报告如下 is a sentence, not a title.
+    """
+    for m in _RUN_IN_TITLE.finditer(line):
+        before, after = line[: m.start()], line[m.end():]
+        if not before and not after:
+            return [line]
+        banner = bool(before) and not re.match(r"[\u4e00-\u9fff]", before[-1])
+        opening = bool(after) and bool(_OPENER.match(after))
+        if (banner or not before) and (opening or not after):
+            return [part.strip() for part in (before, m.group("title"), after) if part.strip()]
+    return [line]
+
+
 def split_page(lines: list[str]) -> Page:
     """Separate normalized lines into header, body and chrome.
 
@@ -273,7 +308,10 @@ def split_page(lines: list[str]) -> Page:
     Page
     """
     chrome = Chrome()
-    numbered = [(i, line) for i, line in enumerate(lines) if line]
+    # A title run into a banner or into the opening is split off first; its parts keep the
+    # raw line's number, so every body line still traces back to the file.
+    numbered = [(i, part) for i, line in enumerate(lines) if line
+                for part in (split_run_in_title(line) if i < _RUN_IN_LINES else [line])]
     start = next((k for k, (_, line) in enumerate(numbered) if is_body_start(line)), None)
     if start is None:
         start = len(numbered)

@@ -338,6 +338,65 @@ def test_a_bare_place_as_the_openings_subject_is_its_government(opening, agency)
     assert resolve_agency(found, source="body", context=Counter()).name == agency
 
 
+XINXING_PAGE = """新兴镇2024年法治政府建设工作情况报告
+发布时间:2025-03-10 信息来源:涡阳县新兴镇
+2024年,新兴镇在县委、县政府的坚强领导下,深入学习贯彻习近平法治思想,扎实推进法治政府建设。现将有关情况报告如下:
+一、主要举措和成效
+(一)加强行政执法。全年开展安全生产检查60余次,化解矛盾纠纷45起。
+二、存在的不足和原因
+一是法治宣传的针对性还不强;二是执法队伍力量不足。
+三、2025年工作安排
+继续深化法治宣传教育,提升依法行政水平。
+新兴镇人民政府
+2025年3月8日
+"""
+
+
+def test_a_shared_township_name_is_placed_by_the_pages_source_line(tmp_path):
+    # 13 townships are called 新兴镇; the source line says which (#10, 7). Without it the
+    # stated name is kept and the place left NA, never guessed.
+    (tmp_path / "placed.txt").write_text(XINXING_PAGE, encoding="utf-8")
+    (tmp_path / "unplaced.txt").write_text(
+        XINXING_PAGE.replace(" 信息来源:涡阳县新兴镇", "").replace("60余次", "70余次"),
+        encoding="utf-8")  # another body, or it would be a duplicate
+    reports = load_corpus(tmp_path).reports.set_index("file")
+    placed, unplaced = reports.loc["placed.txt"], reports.loc["unplaced.txt"]
+    assert placed["agency"] == "涡阳县新兴镇人民政府"
+    assert (placed["province"], placed["district"]) == ("安徽省", "涡阳县")
+    assert placed["unit_kind"] == "township" and placed["admin_level"] == "street"
+    assert unplaced["agency"] == "新兴镇人民政府"
+    assert pd.isna(unplaced["province"]) and unplaced["admin_level"] == "street"
+
+
+BEISHAN_PAGE = """2023年度法治政府建设情况报告
+西湖区人民政府:
+2023年,北山街道以深入学习贯彻习近平法治思想为主线,认真落实《2023年法治西湖建设工作要点》,推进基层依法治理。现将有关情况报告如下:
+一、主要举措和成效
+(一)加强行政执法。全年开展安全生产检查60余次,化解矛盾纠纷45起。
+二、存在的不足和原因
+一是法治宣传的针对性还不强;二是执法队伍力量不足。
+三、2024年工作安排
+继续深化法治宣传教育,提升依法行政水平。
+"""
+
+
+def test_the_addressee_and_cited_local_documents_give_the_parent_place(tmp_path):
+    # Six street offices are called 北山街道; the report is addressed to 西湖区人民政府 and
+    # cites 法治西湖, and only one 北山街道 lies under a 西湖区 (#10, 5 and 7).
+    (tmp_path / "beishan.txt").write_text(BEISHAN_PAGE, encoding="utf-8")
+    report = load_corpus(tmp_path).reports.iloc[0]
+    assert report["agency"] == "杭州市西湖区北山街道办事处"
+    assert (report["city"], report["district"]) == ("杭州市", "西湖区")
+    assert report["unit_kind"] == "street_office"
+
+
+def test_a_parent_hint_that_fits_no_or_several_townships_places_nothing(tmp_path):
+    page = BEISHAN_PAGE.replace("西湖区人民政府:", "区委、区政府:").replace("法治西湖", "法治建设")
+    (tmp_path / "beishan.txt").write_text(page, encoding="utf-8")
+    report = load_corpus(tmp_path).reports.iloc[0]
+    assert report["agency"] == "北山街道办事处" and pd.isna(report["district"])
+
+
 def test_abbreviations_round_trip():
     assert expand_agency("长治市城管局") == "长治市城市管理局"
     assert shorten_agency("长治市城市管理局") == "长治市城管局"

@@ -175,3 +175,44 @@ def test_a_page_whose_metadata_block_is_a_table(tmp_path, page, published, agenc
     # A body line shaped like a table row (日期 2024年3月1日…) stays body.
     if page is TABLE_PAGE:
         assert any(line.startswith("日期 2024年3月1日") for line in body)
+
+
+# --- a title that is not on a line of its own (#10, 6) -----------------------------------
+
+def test_a_run_in_title_is_split_off_its_banner_and_its_opening():
+    from analysis.ingest.normalize import split_run_in_title
+
+    # Guards against losing the title (and so the agency) when a site banner or the
+    # opening shares its line.
+    assert split_run_in_title(
+        "每日更新www.example.com河南省人民政府关于2023年度法治政府建设情况的报告"
+        "2023年,省政府坚持以习近平法治思想为指导。") == [
+        "每日更新www.example.com", "河南省人民政府关于2023年度法治政府建设情况的报告",
+        "2023年,省政府坚持以习近平法治思想为指导。"]
+    assert split_run_in_title("政府信息公开 遵义市人民政府关于2021年法治政府建设工作情况的报告") == [
+        "政府信息公开", "遵义市人民政府关于2021年法治政府建设工作情况的报告"]
+    # Sentences that mention a report are not titles; a title alone stays as it is.
+    for line in ("现将我局2023年度法治政府建设情况报告如下:",
+                 "根据要求,现将2023年法治政府建设情况报告2024年计划一并报送。",
+                 "为深入贯彻落实,我局印发了《2023年法治政府建设工作报告》。",
+                 "厦门市海沧区城市管理局2023年度法治政府建设情况报告"):
+        assert split_run_in_title(line) == [line]
+
+
+def test_a_page_whose_title_runs_into_the_opening(tmp_path):
+    from analysis import load_corpus
+
+    page = ("河南省人民政府门户网站 每日更新www.example.com河南省人民政府关于2023年度法治政府建设"
+            "情况的报告2023年,省政府坚持以习近平法治思想为指导,全面推进依法行政,现将有关情况报告如下。\n"
+            "一、主要举措和成效\n全年审查规范性文件120件,办理行政复议案件300余件,推动行政执法"
+            "三项制度全面落实。\n二、存在的不足和原因\n基层执法能力有待提升,法治宣传的针对性还不够强。\n"
+            "三、2024年工作安排\n持续推进法治政府建设,深化行政执法体制改革。\n")
+    (tmp_path / "henan.txt").write_text(page, encoding="utf-8")
+    corpus = load_corpus(tmp_path)
+    report = corpus.reports.iloc[0]
+    assert report["title"] == "河南省人民政府关于2023年度法治政府建设情况的报告"
+    assert report["agency"] == "河南省人民政府" and report["year"] == 2023
+    # The opening is body, whole; the banner is not.
+    assert corpus.paragraphs["text"].iloc[0].startswith("2023年,省政府坚持")
+    assert corpus.paragraphs["text"].iloc[0].endswith("现将有关情况报告如下。")
+    assert not any("www" in line for line in corpus.paragraphs["text"])
