@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-__all__ = ["Chrome", "HEADING_1", "HEADING_2", "META_KEYS", "Page", "classify_chrome",
-           "is_body_start", "is_doc_number", "normalize_line", "normalize_lines",
-           "REPOST_LEAD", "parse_header_meta_line", "parse_meta_line", "split_page",
+__all__ = ["HEADING_1", "HEADING_2", "META_KEYS", "REPOST_LEAD", "Chrome", "Page",
+           "classify_chrome", "is_body_start", "is_doc_number", "normalize_line",
+           "normalize_lines", "parse_header_meta_line", "parse_meta_line", "split_page",
            "split_run_in_title"]
 
 # Full-width ASCII variants (U+FF01-U+FF5E) fold to ASCII; CJK punctuation (、。《》“”…—)
