@@ -64,9 +64,16 @@ TABLES: dict[str, dict[str, str]] = {
     },
     "indicators": {
         "doc_id": _TEXT, "section_id": _TEXT, "part": _TEXT, "sent_id": "Int64",
-        "measure": _TEXT, "category": _TEXT, "value": "float64", "unit": _TEXT,
+        "measure": _TEXT, "category": _TEXT, "indicator": _TEXT, "value": "float64", "unit": _TEXT,
         "value_std": "float64", "unit_std": _TEXT, "approx": "bool", "low": "float64",
         "high": "float64", "span": _TEXT, "start": "int64", "end": "int64", "breakdown": "bool",
+    },
+    "headlines": {
+        "doc_id": _TEXT, "indicator": _TEXT, "value": "float64", "unit": _TEXT,
+        "value_std": "float64", "unit_std": _TEXT, "approx": "bool", "low": "float64",
+        "high": "float64", "period": _TEXT, "scope": _TEXT, "span": _TEXT, "start": "int64",
+        "end": "int64", "sent_id": "Int64", "n_statements": "int64", "alternatives": _TEXT,
+        "conflict": "bool",
     },
 }
 

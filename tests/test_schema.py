@@ -7,7 +7,7 @@ import re
 import pandas as pd
 import pytest
 
-from analysis import load_corpus, read_table, read_tables, schema
+from analysis import load_corpus, read_table, read_tables, schema, select_headlines
 from analysis.indicators import extract_indicators
 from analysis.ingest.build import build_corpus
 from analysis.paths import ROOT, SEEDS
@@ -30,14 +30,16 @@ def test_in_memory_tables(seeds):
     for table, frame in seeds.tables().items():
         _assert_schema(frame, table)
     _assert_schema(tokenize_sentences(seeds.sentences), "tokens")
-    _assert_schema(extract_indicators(seeds.reports, sentences=seeds.sentences,
-                                   sections=seeds.sections), "indicators")
+    indicators = extract_indicators(seeds.reports, sentences=seeds.sentences,
+                                    sections=seeds.sections)
+    _assert_schema(indicators, "indicators")
+    _assert_schema(select_headlines(indicators, seeds.reports), "headlines")
 
 
 def test_built_tables(built):
     for table, frame in read_tables(built).tables().items():
         _assert_schema(frame, table)
-    for table in ("tokens", "counts", "indicators"):
+    for table in ("tokens", "counts", "indicators", "headlines"):
         _assert_schema(read_table(built, table), table)
 
 

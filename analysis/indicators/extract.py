@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import schema
+from analysis.indicators.catalogue import assign_indicators
 from analysis.indicators.lexicon import INDICATOR_COLUMNS
 from analysis.indicators.measures import _assign_measures, _categorise, _mark_breakdowns
 from analysis.indicators.quantities import _candidates
@@ -86,7 +87,9 @@ def extract_quantities(text: str) -> pd.DataFrame:
     rows = _extract_rows(text)
     if not rows:
         return _empty_indicators()
-    return pd.DataFrame(rows, columns=INDICATOR_COLUMNS).astype(_DTYPES)
+    table = pd.DataFrame(rows, columns=INDICATOR_COLUMNS).astype(_DTYPES)
+    one = pd.DataFrame({"doc_id": ["text"], "text": [text]})
+    return assign_indicators(table.assign(doc_id="text"), one)[INDICATOR_COLUMNS]
 
 
 def _extract_rows(text: str) -> list[dict]:
@@ -211,7 +214,8 @@ def extract_indicators(
             ],
             dtype="str",
         )
-    return schema.conform(table.sort_values(["doc_id", "start"], kind="stable"), "indicators")
+    table = table.sort_values(["doc_id", "start"], kind="stable").reset_index(drop=True)
+    return schema.conform(assign_indicators(table, reports), "indicators")
 
 
 def pivot_indicators(

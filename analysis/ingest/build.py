@@ -64,13 +64,13 @@ __all__ = ["BuildSummary", "CHUNK_SIZE", "PART_TABLES", "STATE_COLUMNS", "STATE_
 
 CHUNK_SIZE = 200
 PART_TABLES = ("reports", "sections", "paragraphs", "sentences", "tokens", "counts",
-               "indicators")
+               "indicators", "headlines")
 STATE_DIR = "_build"
 # The rows of files.csv plus what change detection needs.
 STATE_COLUMNS = [*FILE_COLUMNS, "chunk", "size", "mtime_ns", "ctime_ns", "sha256"]
 # The code and resources whose change alters parsing: any change rebuilds from scratch.
 # Every module of the ingest stage counts, so a new reader or rule needs no edit here.
-_PARSE_SOURCES = ("resources/agency_names.tsv",
+_PARSE_SOURCES = ("resources/agency_names.tsv", "resources/indicator_catalogue.tsv",
                   "resources/indicator_categories.tsv", "resources/indicator_programmes.txt")
 
 
@@ -188,7 +188,7 @@ def build_chunk(task: dict) -> dict:
         ``reports`` (their rows of the reports table without text), for the corpus-wide
         steps: duplicates across chunks, labels, files.csv.
     """
-    from analysis.indicators import extract_indicators
+    from analysis.indicators import extract_indicators, select_headlines
 
     out, chunk = Path(task["out"]), task["chunk"]
     results = [read_input(entry, limits=task["limits"]) for entry in task["entries"]]
@@ -200,7 +200,8 @@ def build_chunk(task: dict) -> dict:
                                  sections=corpus.sections)
     tables = {"reports": corpus.reports.drop(columns=["label"]), "sections": corpus.sections,
               "paragraphs": corpus.paragraphs, "sentences": corpus.sentences,
-              "tokens": tokens, "counts": counts, "indicators": indicators}
+              "tokens": tokens, "counts": counts, "indicators": indicators,
+              "headlines": select_headlines(indicators, corpus.reports)}
     for table, frame in tables.items():
         _write(frame, _part(out, table, chunk))
     return {"chunk": chunk,

@@ -1,0 +1,146 @@
+"""The indicator catalogue: which quantities state which comparable indicator.
+
+``resources/indicator_catalogue.tsv`` lists the indicators researchers compare (行政处罚案件,
+罚没款, 行政复议申请, 负责人出庭应诉率…), each with its unit, what counts and the phrasings
+that state it. :func:`assign_indicators` gives every row of the ``indicators`` table the
+``indicator`` id it supports, or NA: a category says what a quantity is about, an indicator
+id says it is that figure. 行政处罚权48项 (powers), 公开行政处罚信息104件 (published
+decisions) and 游商散贩不规范经营34306起 (street vending) are about enforcement; none is a
+count of penalty cases.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import numpy as np
+import pandas as pd
+
+from analysis import paths
+from analysis.schema import check_columns
+
+__all__ = ["CATALOGUE_COLUMNS", "CATALOGUE_FILE", "assign_indicators", "read_catalogue"]
+
+CATALOGUE_FILE = paths.RESOURCES / "indicator_catalogue.tsv"
+CATALOGUE_COLUMNS = ["id", "name_zh", "units", "measure", "context", "excludes", "definition",
+                     "counts"]
+
+# A clause ends at these: the measure of a number is in its own clause.
+_CLAUSE_STOP = re.compile(r"[,。;:!?\n]")
+# A breakdown belongs to the total stated at most this many characters before it.
+_TOTAL_WINDOW = 160
+
+
+@cache
+def _catalogue() -> pd.DataFrame:
+    lines = [line for line in CATALOGUE_FILE.read_text(encoding="utf-8").splitlines()
+             if line.strip() and not line.startswith("#")]
+    header = lines[0].split("\t")
+    if header != CATALOGUE_COLUMNS:
+        raise ValueError(f"{CATALOGUE_FILE}: header must be {CATALOGUE_COLUMNS}, got {header}")
+    rows = []
+    for number, line in enumerate(lines[1:], start=2):
+        fields = line.split("\t")
+        if len(fields) != len(CATALOGUE_COLUMNS):
+            raise ValueError(f"{CATALOGUE_FILE}: row {number} has {len(fields)} fields, "
+                             f"expected {len(CATALOGUE_COLUMNS)}: {line!r}")
+        row = dict(zip(CATALOGUE_COLUMNS, fields, strict=True))
+        for column in ("measure", "context", "excludes"):
+            try:
+                re.compile(row[column])
+            except re.error as err:
+                raise ValueError(f"{CATALOGUE_FILE}: row {number} ({row['id']}), {column}: "
+                                 f"{err}") from None
+        rows.append(row)
+    table = pd.DataFrame(rows, columns=CATALOGUE_COLUMNS)
+    if table["id"].duplicated().any():
+        raise ValueError(f"{CATALOGUE_FILE}: repeated id {table['id'][table['id'].duplicated()].tolist()}")
+    return table
+
+
+def read_catalogue() -> pd.DataFrame:
+    """Read the indicator catalogue.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The ``catalogue`` table, one row per indicator in file order: ``id``, ``name_zh``,
+        ``units`` (``|``-separated standard units), ``measure``, ``context`` and ``excludes``
+        (regular expressions), ``definition`` and ``counts``.
+    """
+    return _catalogue().copy()
+
+
+@cache
+def _rules() -> tuple[tuple[str, frozenset[str], re.Pattern | None, re.Pattern | None,
+                            re.Pattern | None], ...]:
+    return tuple((row.id, frozenset(row.units.split("|")),
+                  re.compile(row.measure) if row.measure else None,
+                  re.compile(row.context) if row.context else None,
+                  re.compile(row.excludes) if row.excludes else None)
+                 for row in _catalogue().itertuples(index=False))
+
+
+# A measure that lists several kinds of work (信访接待、矛盾调处…等工作) counts a mix.
+_MIXED = re.compile(r"等工作$|等事项$|、.*、")
+
+
+def indicator_of(measure: str, clause: str, unit_std: str) -> str | None:
+    """The catalogue id a quantity supports, from its measure, clause and unit, or None.
+
+    A row's ``measure`` pattern must match the measure and its ``context`` pattern the
+    clause (each when given); ``excludes`` must not match the measure."""
+    if _MIXED.search(measure):
+        return None
+    for ident, units, measure_re, context_re, excludes_re in _rules():
+        if unit_std not in units:
+            continue
+        if measure_re is not None and not measure_re.search(measure):
+            continue
+        if context_re is not None and not context_re.search(clause):
+            continue
+        if excludes_re is not None and excludes_re.search(measure):
+            continue
+        return ident
+    return None
+
+
+def clause_before(text: str, start: int) -> str:
+    """The text of the clause a number at ``start`` stands in, up to the number."""
+    window = text[max(0, start - 60):start]
+    stops = list(_CLAUSE_STOP.finditer(window))
+    return window[stops[-1].end():] if stops else window
+
+
+def assign_indicators(indicators: pd.DataFrame, reports: pd.DataFrame) -> pd.DataFrame:
+    """Give each quantity the catalogue indicator it supports, or NA.
+
+    A breakdown (其中…) supports an indicator only when the total it itemises supports the
+    same one: 行政诉讼案件共9起。其中,行政处罚案件6起 is a litigation breakdown, not 6 penalty
+    cases.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of the ``indicators`` table with ``indicator`` (str or NA) set.
+    """
+    check_columns(indicators, "indicators", ["doc_id", "measure", "unit_std", "start",
+                                              "breakdown"])
+    check_columns(reports, "reports", ["doc_id", "text"])
+    texts = dict(zip(reports["doc_id"].astype(str), reports["text"], strict=True))
+    ids: list[str | None] = []
+    for row in indicators.itertuples(index=False):
+        text = texts.get(str(row.doc_id), "")
+        ids.append(indicator_of(row.measure or "", clause_before(text, int(row.start)),
+                                row.unit_std or ""))
+    ids_array = np.array(ids, dtype=object)
+    breakdown = indicators["breakdown"].to_numpy(dtype=bool)
+    docs = indicators["doc_id"].astype(str).to_numpy()
+    starts = indicators["start"].to_numpy()
+    for k in np.flatnonzero(breakdown):
+        total = next((j for j in range(k - 1, -1, -1) if docs[j] == docs[k]
+                      and not breakdown[j] and starts[k] - starts[j] <= _TOTAL_WINDOW), None)
+        if total is None or ids_array[total] != ids_array[k]:
+            ids_array[k] = None
+    return indicators.assign(indicator=pd.array(ids_array, dtype="str"))

@@ -1,0 +1,90 @@
+"""Headline values: one checked value per report and catalogue indicator, with its evidence.
+
+A report states the same indicator several times: a year's total (全年办理行政处罚案件814起),
+a campaign's share of it (专项整治中处罚案件20起), the part of a total (其中…). The headline
+is the first statement of the indicator that is not a breakdown: reports state their totals
+first. When a later statement is larger, the first cannot be the total, and the row says the
+statements conflict and leaves the value NA rather than guess. Statements are never added up.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from analysis import schema
+from analysis.indicators.catalogue import clause_before
+from analysis.schema import check_columns
+
+__all__ = ["select_headlines"]
+
+_UNTIL = re.compile(r"截[至止](?:\d{4}年)?(\d{1,2}|[一二三四五六七八九十]{1,3})月(?:底|末)?"
+                    r"|(?:1|一)\s*[-—至~]\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月")
+_YEAR_LONG = re.compile(r"全年|年内|年度内|全年度|\d{4}\s*年(?:度)?(?:以来|全年)?")
+_AREA = re.compile(r"全(?:省|市|区|县|镇|乡|街道|旗|系统)")
+_WINDOW = 120  # characters of the sentence before a number that say its period and scope
+
+
+def _period(context: str) -> str | None:
+    if m := _UNTIL.search(context):
+        return f"截至{m.group(1) or m.group(2)}月"
+    if _YEAR_LONG.search(context):
+        return "全年"
+    return None
+
+
+def select_headlines(indicators: pd.DataFrame, reports: pd.DataFrame) -> pd.DataFrame:
+    """One row per report and catalogue indicator that the report states.
+
+    Parameters
+    ----------
+    indicators : pandas.DataFrame
+        The ``indicators`` table (with ``indicator``), sorted by ``doc_id`` and ``start``.
+    reports : pandas.DataFrame
+        ``doc_id`` and ``text``: the period and scope are read from the text before a number.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The ``headlines`` table: ``doc_id``, ``indicator``, ``value``, ``unit``,
+        ``value_std``, ``unit_std``, ``approx``, ``low``, ``high`` (the chosen statement;
+        NA when statements conflict), ``period`` (全年, 截至11月, or NA), ``scope`` (``area``
+        when the statement is about the whole 区/市/县…, else ``unit``), ``span``,
+        ``start``, ``end``, ``sent_id`` (the evidence), ``n_statements`` (statements of
+        the indicator that are not breakdowns), ``alternatives`` (the other statements'
+        spans, ``; ``-joined), ``conflict`` (a later statement is larger than the first).
+    """
+    check_columns(indicators, "indicators", ["doc_id", "indicator", "breakdown", "start",
+                                              "value_std"])
+    check_columns(reports, "reports", ["doc_id", "text"])
+    texts = dict(zip(reports["doc_id"].astype(str), reports["text"], strict=True))
+    stated = indicators[indicators["indicator"].notna() & ~indicators["breakdown"].astype(bool)]
+    rows = []
+    for (doc_id, ident), group in stated.groupby(["doc_id", "indicator"], sort=True):
+        group = group.sort_values("start", kind="stable")
+        first = group.iloc[0]
+        later = group.iloc[1:]
+        conflict = bool((later["value_std"] > first["value_std"]).any())
+        text = texts.get(str(doc_id), "")
+        before = text[max(0, int(first["start"]) - _WINDOW):int(first["start"])]
+        sentence = re.split(r"[。;\n]", before)[-1]
+        row = {"doc_id": doc_id, "indicator": ident, "period": _period(sentence),
+               "scope": "area" if _AREA.search(clause_before(text, int(first["start"])))
+               else "unit",
+               "span": first["span"], "start": first["start"], "end": first["end"],
+               "sent_id": first["sent_id"], "n_statements": len(group),
+               "alternatives": "; ".join(later["span"].astype(str)) or None,
+               "conflict": conflict}
+        for column in ("value", "unit", "value_std", "unit_std", "approx", "low", "high"):
+            row[column] = None if conflict else first[column]
+        rows.append(row)
+    if not rows:
+        return schema.empty("headlines")
+    frame = pd.DataFrame(rows)
+    frame["value"] = frame["value"].astype("float64")
+    frame["approx"] = frame["approx"].astype("boolean").fillna(False).astype(bool)
+    for column in ("value_std", "low", "high"):
+        frame[column] = pd.to_numeric(frame[column]).astype(np.float64)
+    return schema.conform(frame, "headlines")

@@ -1,0 +1,108 @@
+"""The indicator catalogue and the headlines table: one checked value, never a sum of unlike things."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis import load_corpus
+from analysis.indicators import extract_indicators, read_catalogue, select_headlines
+from analysis.indicators.catalogue import indicator_of
+
+
+def _tables(text: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    reports = pd.DataFrame({"doc_id": ["d"], "text": [text]})
+    indicators = extract_indicators(reports)
+    return indicators, select_headlines(indicators, reports)
+
+
+def test_the_catalogue_names_every_indicator_the_issue_lists():
+    catalogue = read_catalogue()
+    assert {"penalty_cases", "fines", "licences", "inspections", "random_inspections",
+            "reconsideration_received", "reconsideration_cases", "reconsideration_corrected",
+            "litigation_cases", "litigation_lost", "litigation_loss_rate",
+            "court_appearance_rate", "legality_reviews", "normative_documents", "certificates",
+            "staff_trained", "publicity_activities", "complaints", "disclosure_requests",
+            "legal_advisers"} <= set(catalogue["id"])
+    assert catalogue["definition"].str.len().gt(0).all()
+    assert catalogue["counts"].str.len().gt(0).all()
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # Guards against the category claiming more than the row shows (#11).
+    ("全年办理行政处罚案件814起。", {"814起": "penalty_cases"}),
+    ("下放行政处罚权48项。", {"48项": None}),  # powers, not cases
+    ("依法主动公开行政处罚信息104件。", {"104件": None}),  # published decisions
+    ("查处游商散贩不规范经营34306起。", {"34306起": None}),  # street vending incidents
+    ("发送案件信息共享相关函49份。", {"49份": None}),  # letters
+    ("罚款150余万元。", {"150余万元": "fines"}),
+    # A breakdown states an indicator only when its total states the same one.
+    ("行政诉讼案件共9起。其中,行政处罚案件6起。", {"9起": "litigation_cases", "6起": None}),
+    ("负责人出庭应诉率达100%。", {"100%": "court_appearance_rate"}),
+])
+def test_each_quantity_gets_the_indicator_it_states(sentence, expected):
+    indicators, _ = _tables("2023年,我局坚持依法行政。" + sentence)
+    got = {row.span: (None if pd.isna(row.indicator) else row.indicator)
+           for row in indicators.itertuples() if row.span in expected}
+    assert got == expected
+
+
+def test_the_headline_is_the_first_total_with_its_period_and_alternatives():
+    _, headlines = _tables("截至11月底,全年共办理行政处罚案件814起,罚款150余万元。"
+                           "专项整治中查处处罚案件20起。")
+    row = headlines.set_index("indicator").loc["penalty_cases"]
+    assert (row["value"], row["unit"], row["period"]) == (814.0, "起", "截至11月")
+    assert (row["n_statements"], row["alternatives"], row["conflict"]) == (2, "20起", False)
+    fines = headlines.set_index("indicator").loc["fines"]
+    assert (fines["low"], fines["high"], fines["approx"]) == (1_500_000.0, 1_600_000.0, True)
+
+
+def test_conflicting_statements_are_said_not_guessed():
+    # The first statement is smaller than a later one, so it cannot be the year's total.
+    _, headlines = _tables("开展专项整治,办理行政处罚案件20起。全年共办理行政处罚案件814起。")
+    row = headlines.set_index("indicator").loc["penalty_cases"]
+    assert bool(row["conflict"]) and pd.isna(row["value"])
+    assert row["span"] == "20起" and row["alternatives"] == "814起"
+
+
+def test_seed_headlines_state_what_the_reports_state(seeds):
+    indicators = extract_indicators(seeds.reports, sentences=seeds.sentences,
+                                    sections=seeds.sections)
+    headlines = select_headlines(indicators, seeds.reports)
+    files = dict(zip(seeds.reports["doc_id"], seeds.reports["file"], strict=True))
+    by = headlines.assign(file=headlines["doc_id"].map(files)).set_index(["file", "indicator"])
+    changzhi = "004_f91691d480d248cc.txt"
+    assert by.loc[(changzhi, "penalty_cases"), "value"] == 814
+    assert by.loc[(changzhi, "penalty_cases"), "period"] == "截至11月"
+    assert by.loc[(changzhi, "fines"), "span"] == "150余万元"
+    assert (by.loc[(changzhi, "fines"), "low"], by.loc[(changzhi, "fines"), "high"]) == (
+        1_500_000.0, 1_600_000.0)
+    # 海沧 states no count of penalty cases: no row, so NA in any wide view.
+    assert ("000_a366b11c6bb12e59.txt", "penalty_cases") not in by.index
+    # Nothing adds up to 35,120 (814 cases + 34,306 street-vending incidents).
+    assert not (headlines["value"] == 35120).any()
+    assert not (indicators.loc[indicators["indicator"] == "penalty_cases", "value"] == 34306).any()
+
+
+def test_extract_quantities_of_one_text_carries_the_indicator():
+    from analysis.indicators import extract_quantities
+
+    table = extract_quantities("全年办理行政处罚案件814起,下放行政处罚权48项。")
+    assert dict(zip(table["span"], table["indicator"].fillna("NA"), strict=True)) == {
+        "814起": "penalty_cases", "48项": "NA"}
+    assert indicator_of("行政处罚案件", "办理行政处罚案件", "起") == "penalty_cases"
+
+
+def test_a_build_writes_headlines(tmp_path):
+    from analysis import build_corpus, read_table
+    from analysis.paths import SEEDS
+
+    build_corpus(SEEDS, tmp_path / "out", workers=1)
+    headlines = read_table(tmp_path / "out", "headlines")
+    assert (headlines["indicator"] == "penalty_cases").sum() >= 1
+    in_memory = select_headlines(*(lambda c: (extract_indicators(
+        c.reports, sentences=c.sentences, sections=c.sections), c.reports))(
+        load_corpus(SEEDS)))
+    pd.testing.assert_frame_equal(
+        headlines.sort_values(["doc_id", "indicator"]).reset_index(drop=True),
+        in_memory.sort_values(["doc_id", "indicator"]).reset_index(drop=True))
