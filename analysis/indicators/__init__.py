@@ -16,10 +16,10 @@
 
 from analysis.indicators.catalogue import assign_indicators, read_catalogue
 from analysis.indicators.extract import extract_indicators, extract_quantities, pivot_indicators
-from analysis.indicators.headlines import select_headlines
+from analysis.indicators.headlines import pivot_headlines, select_headlines
 from analysis.indicators.lexicon import INDICATOR_COLUMNS
 from analysis.indicators.resources import read_categories, read_programmes
 
 __all__ = ["INDICATOR_COLUMNS", "assign_indicators", "extract_indicators", "extract_quantities",
-           "pivot_indicators", "read_catalogue", "read_categories", "read_programmes",
-           "select_headlines"]
+           "pivot_headlines", "pivot_indicators", "read_catalogue", "read_categories",
+           "read_programmes", "select_headlines"]

@@ -18,7 +18,7 @@ from analysis import schema
 from analysis.indicators.catalogue import clause_before
 from analysis.schema import check_columns
 
-__all__ = ["select_headlines"]
+__all__ = ["pivot_headlines", "select_headlines"]
 
 _UNTIL = re.compile(r"截[至止](?:\d{4}年)?(\d{1,2}|[一二三四五六七八九十]{1,3})月(?:底|末)?"
                     r"|(?:1|一)\s*[-—至~]\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月")
@@ -88,3 +88,38 @@ def select_headlines(indicators: pd.DataFrame, reports: pd.DataFrame) -> pd.Data
     for column in ("value_std", "low", "high"):
         frame[column] = pd.to_numeric(frame[column]).astype(np.float64)
     return schema.conform(frame, "headlines")
+
+
+def pivot_headlines(headlines: pd.DataFrame, reports: pd.DataFrame, *,
+                    columns: tuple[str, ...] = ("doc_id", "label", "agency", "admin_level",
+                                                "province", "year")) -> pd.DataFrame:
+    """The headlines as a spreadsheet: one row per report, three columns per indicator.
+
+    For each catalogue indicator (in catalogue order) that any report states: ``<id>`` (the
+    value as written, NA where not stated or where statements conflict), ``<id>_unit`` and
+    ``<id>_evidence`` (the span with its period, or ``conflict: …`` listing the statements).
+    Every report of ``reports`` has a row, whether it states anything or not.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The ``headlines_wide`` table.
+    """
+    from analysis.indicators.catalogue import read_catalogue
+
+    check_columns(headlines, "headlines", ["doc_id", "indicator", "value", "unit", "span",
+                                            "period", "conflict", "alternatives"])
+    keep = [c for c in columns if c in reports.columns]
+    wide = reports[keep].reset_index(drop=True).copy()
+    stated = set(headlines["indicator"])
+    rows = headlines.set_index(["doc_id", "indicator"])
+    for ident in [i for i in read_catalogue()["id"] if i in stated]:
+        of = rows.xs(ident, level="indicator")
+        evidence = of["span"].str.replace(" ", "") + of["period"].map(
+            lambda p: f" ({p})" if isinstance(p, str) else "")
+        evidence = evidence.where(~of["conflict"], "conflict: " + of["span"] + "; "
+                                  + of["alternatives"].fillna(""))
+        wide[ident] = wide["doc_id"].map(of["value"]).astype("float64")
+        wide[f"{ident}_unit"] = wide["doc_id"].map(of["unit"]).astype("str")
+        wide[f"{ident}_evidence"] = wide["doc_id"].map(evidence).astype("str")
+    return wide

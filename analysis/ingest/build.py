@@ -449,6 +449,7 @@ def _build_locked(root: Path, out: Path, *, manifest, workers, full, config, pro
     extra = manifest_entry(root, manifest_path, manifest_rows)
     files = _finish(staging, files, index, manifest_rows, meta, extra)
     publish(out, staging, final, [*(f"{t}.parquet" for t in PART_TABLES), "reports.csv",
+                                  "headlines_wide.csv", "headlines_wide.parquet",
                                   "files.csv", STATE_DIR])
     summary.generation = final.name
     summary.status = files["status"].value_counts().sort_index().to_dict()
@@ -500,6 +501,7 @@ def _finish(out: Path, files: pd.DataFrame, index: pd.DataFrame,
     os.replace(out / "reports.csv.partial", out / "reports.csv")
     csv_safe(files[FILE_COLUMNS]).to_csv(out / "files.csv.partial", index=False)
     os.replace(out / "files.csv.partial", out / "files.csv")
+    _write_headlines_wide(out, index)
     state_dir = out / STATE_DIR
     state_dir.mkdir(exist_ok=True)
     _write(files, state_dir / "files.parquet")
@@ -507,6 +509,20 @@ def _finish(out: Path, files: pd.DataFrame, index: pd.DataFrame,
     (state_dir / "meta.json.partial").write_text(json.dumps(meta, indent=1), encoding="utf-8")
     os.replace(state_dir / "meta.json.partial", state_dir / "meta.json")
     return files
+
+
+def _write_headlines_wide(out: Path, index: pd.DataFrame) -> None:
+    # The spreadsheet a co-author opens: one row per report, one column per indicator.
+    from analysis.indicators import pivot_headlines
+
+    folder = out / "headlines.parquet"
+    parts = sorted(folder.glob("part-*.parquet")) if folder.is_dir() else []
+    headlines = (pd.concat([pd.read_parquet(p) for p in parts], ignore_index=True) if parts
+                 else schema.empty("headlines"))
+    wide = pivot_headlines(headlines, index)
+    csv_safe(wide).to_csv(out / "headlines_wide.csv.partial", index=False)
+    os.replace(out / "headlines_wide.csv.partial", out / "headlines_wide.csv")
+    _write(wide, out / "headlines_wide.parquet")
 
 
 def read_table(out: Path | str, table: str, *, columns: Sequence[str] | None = None,

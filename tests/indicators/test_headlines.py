@@ -106,3 +106,24 @@ def test_a_build_writes_headlines(tmp_path):
     pd.testing.assert_frame_equal(
         headlines.sort_values(["doc_id", "indicator"]).reset_index(drop=True),
         in_memory.sort_values(["doc_id", "indicator"]).reset_index(drop=True))
+
+
+def test_the_wide_export_has_a_row_per_report_and_never_a_sum(tmp_path):
+    import csv
+
+    from analysis import build_corpus
+    from analysis.paths import SEEDS
+
+    build_corpus(SEEDS, tmp_path / "out", workers=1)
+    with (tmp_path / "out" / "headlines_wide.csv").open(encoding="utf-8") as fh:
+        rows = {row["label"]: row for row in csv.DictReader(fh)}
+    assert len(rows) == 5  # every report, stating something or not
+    changzhi = rows["长治市城管局"]
+    assert (changzhi["penalty_cases"], changzhi["penalty_cases_unit"]) == ("814.0", "起")
+    assert changzhi["penalty_cases_evidence"] == "814起 (截至11月)"
+    assert changzhi["fines_evidence"] == "150余万元 (截至11月)"
+    assert rows["海沧区城管局"]["penalty_cases"] == ""  # not stated: empty, not 0 or 104
+    assert rows["杭州道街道"]["penalty_cases"] == ""  # its statements conflict
+    assert rows["杭州道街道"]["penalty_cases_evidence"].startswith("conflict: 9起; 41起")
+    parquet = pd.read_parquet(tmp_path / "out" / "headlines_wide.parquet")
+    assert list(parquet.columns) == list(changzhi)
