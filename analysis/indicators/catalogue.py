@@ -113,6 +113,16 @@ def clause_before(text: str, start: int) -> str:
     return window[stops[-1].end():] if stops else window
 
 
+_GENERIC = re.compile(r"活动|队员|人员|干部|职工|学员")
+
+
+def sentence_before(text: str, start: int) -> str:
+    """The text of the sentence a number at ``start`` stands in, up to the number."""
+    window = text[max(0, start - 120):start]
+    stops = list(re.finditer(r"[。;!?\n]", window))
+    return window[stops[-1].end():] if stops else window
+
+
 def assign_indicators(indicators: pd.DataFrame, reports: pd.DataFrame) -> pd.DataFrame:
     """Give each quantity the catalogue indicator it supports, or NA.
 
@@ -132,8 +142,12 @@ def assign_indicators(indicators: pd.DataFrame, reports: pd.DataFrame) -> pd.Dat
     ids: list[str | None] = []
     for row in indicators.itertuples(index=False):
         text = texts.get(str(row.doc_id), "")
-        ids.append(indicator_of(row.measure or "", clause_before(text, int(row.start)),
-                                row.unit_std or ""))
+        measure = row.measure or ""
+        # A generic measure (活动, 队员) says nothing of what is counted; the sentence's topic
+        # does (普法进企业…,活动共开展171次; 轮训班,全系统500余名队员…).
+        before = (sentence_before(text, int(row.start)) if _GENERIC.fullmatch(measure)
+                  else clause_before(text, int(row.start)))
+        ids.append(indicator_of(measure, before, row.unit_std or ""))
     ids_array = np.array(ids, dtype=object)
     breakdown = indicators["breakdown"].to_numpy(dtype=bool)
     docs = indicators["doc_id"].astype(str).to_numpy()

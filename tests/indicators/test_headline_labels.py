@@ -58,9 +58,9 @@ def test_every_label_is_the_text():
 def test_headline_precision_and_recall_on_the_seeds():
     files = {p.name for p in SEEDS.glob("*.txt")}
     precision, recall, misses = _scores(SEEDS, files)
-    # Measured 0.96 and 0.86 (README); the target for the seeds is precision 0.98.
+    # Measured 0.96 and 0.90 (README); the target for the seeds is precision 0.98.
     assert precision >= 0.96, misses
-    assert recall >= 0.86, misses
+    assert recall >= 0.89, misses
 
 
 def test_headline_precision_and_recall_on_the_openings(dev_openings):
