@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import schema
-from analysis.indicators.catalogue import clause_before
+from analysis.indicators.catalogue import clause_before, sentence_before
 from analysis.schema import check_columns
 
 __all__ = ["pivot_headlines", "select_headlines"]
@@ -24,7 +24,6 @@ _UNTIL = re.compile(r"截[至止](?:\d{4}年)?(\d{1,2}|[一二三四五六七八
                     r"|(?:1|一)\s*[-—至~]\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月")
 _YEAR_LONG = re.compile(r"全年|年内|年度内|全年度|\d{4}\s*年(?:度)?(?:以来|全年)?")
 _AREA = re.compile(r"全(?:省|市|区|县|镇|乡|街道|旗|系统)")
-_WINDOW = 120  # characters of the sentence before a number that say its period and scope
 
 
 def _period(context: str) -> str | None:
@@ -68,8 +67,7 @@ def select_headlines(indicators: pd.DataFrame, reports: pd.DataFrame) -> pd.Data
         later = group.iloc[1:]
         conflict = bool((later["value_std"] > first["value_std"]).any())
         text = texts.get(str(doc_id), "")
-        before = text[max(0, int(first["start"]) - _WINDOW):int(first["start"])]
-        sentence = re.split(r"[。;\n]", before)[-1]
+        sentence = sentence_before(text, int(first["start"]))
         row = {"doc_id": doc_id, "indicator": ident, "period": _period(sentence),
                "scope": "area" if _AREA.search(clause_before(text, int(first["start"])))
                else "unit",
