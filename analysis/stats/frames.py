@@ -70,12 +70,12 @@ def row_weights(frame: pd.DataFrame) -> np.ndarray:
     return np.ones(len(frame), dtype=np.int64)
 
 
-def _plain_index(values) -> pd.Index:
-    # Group values of a coded (categorical) column as plain values: a categorical index
-    # would carry every category (every report's label) into the results.
+def _plain(values):
+    # Group values of a coded (categorical) column as plain values: a categorical would
+    # carry every category (every report's label) into the results, facets and pivots.
     if isinstance(getattr(values, "dtype", None), pd.CategoricalDtype):
-        return pd.Index(np.asarray(values, dtype=object), dtype=values.categories.dtype)
-    return pd.Index(values)
+        return values.astype(values.dtype.categories.dtype)
+    return values
 
 
 def group_codes(frame: pd.DataFrame, keys: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
@@ -89,11 +89,8 @@ def group_codes(frame: pd.DataFrame, keys: list[str]) -> tuple[np.ndarray, pd.Da
     codes = frame.groupby(keys, dropna=False, sort=True, observed=True).ngroup().to_numpy()
     _, first = np.unique(codes, return_index=True)
     values = frame[keys].iloc[first].reset_index(drop=True)
-    # Coded key columns (from the build's counts) come out as plain values: a categorical
-    # would carry every report's label into each result, and into facets and pivots.
     for key in keys:
-        if isinstance(values[key].dtype, pd.CategoricalDtype):
-            values[key] = values[key].astype(values[key].cat.categories.dtype)
+        values[key] = _plain(values[key])
     return codes.astype(np.int64), values
 
 
@@ -136,7 +133,7 @@ def group_counts(frame: pd.DataFrame, *, by: str) -> GroupCounts:
             totals = per_group.first().reindex(range(len(groups))).to_numpy()
         else:
             totals = np.bincount(codes, weights=n, minlength=len(groups))
-        return GroupCounts(codes, frame["term"].to_numpy(dtype=object), n, totals, _plain_index(groups))
+        return GroupCounts(codes, frame["term"].to_numpy(dtype=object), n, totals, pd.Index(_plain(groups)))
     if isinstance(frame, pd.DataFrame) and "token" in frame.columns:
         check_columns(frame, "tokens", [by])
         codes, groups = pd.factorize(frame[by], sort=True, use_na_sentinel=False)
@@ -156,7 +153,7 @@ def group_counts(frame: pd.DataFrame, *, by: str) -> GroupCounts:
             table["term"].to_numpy(dtype=object),
             table["n"].to_numpy(dtype=np.float64),
             totals,
-            _plain_index(groups),
+            pd.Index(_plain(groups)),
         )
     check_columns(frame, "frame", [])
     raise ValueError(
