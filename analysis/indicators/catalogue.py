@@ -23,8 +23,8 @@ from analysis.schema import check_columns
 __all__ = ["CATALOGUE_COLUMNS", "CATALOGUE_FILE", "assign_indicators", "read_catalogue"]
 
 CATALOGUE_FILE = paths.RESOURCES / "indicator_catalogue.tsv"
-CATALOGUE_COLUMNS = ["id", "name_zh", "units", "measure", "context", "excludes", "definition",
-                     "counts"]
+CATALOGUE_COLUMNS = ["id", "name_zh", "units", "measure", "context", "excludes", "part_of",
+                     "definition", "counts"]
 
 # A clause ends at these: the measure of a number is in its own clause.
 _CLAUSE_STOP = re.compile(r"[,。;:!?\n]")
@@ -67,7 +67,8 @@ def read_catalogue() -> pd.DataFrame:
     pandas.DataFrame
         The ``catalogue`` table, one row per indicator in file order: ``id``, ``name_zh``,
         ``units`` (``|``-separated standard units), ``measure``, ``context`` and ``excludes``
-        (regular expressions), ``definition`` and ``counts``.
+        (regular expressions), ``part_of`` (``|``-separated ids of the indicators this one is
+        a part of, e.g. 败诉 of 行政诉讼案件), ``definition`` and ``counts``.
     """
     return _catalogue().copy()
 
@@ -106,6 +107,13 @@ def indicator_of(measure: str, clause: str, unit_std: str) -> str | None:
     return None
 
 
+@cache
+def _parts() -> dict[str, frozenset[str]]:
+    """The ids each indicator is a part of (litigation_lost: litigation_cases)."""
+    return {row.id: frozenset(p for p in row.part_of.split("|") if p)
+            for row in _catalogue().itertuples(index=False)}
+
+
 def clause_before(text: str, start: int) -> str:
     """The text of the clause a number at ``start`` stands in, up to the number."""
     window = text[max(0, start - 60):start]
@@ -126,9 +134,11 @@ def sentence_before(text: str, start: int) -> str:
 def assign_indicators(indicators: pd.DataFrame, reports: pd.DataFrame) -> pd.DataFrame:
     """Give each quantity the catalogue indicator it supports, or NA.
 
-    A breakdown (其中…) supports an indicator only when the total it itemises supports the
-    same one: 行政诉讼案件共9起。其中,行政处罚案件6起 is a litigation breakdown, not 6 penalty
-    cases.
+    A breakdown (其中…) of a total (the nearest statement before it in the same unit) that
+    states an indicator states the same one: 行政诉讼案件共9起。其中,行政处罚案件6起 are 6 litigation
+    cases, not 6 penalty cases, and 举报投诉42166件,其中:…平台24883件 are complaints. Its own
+    id stands only when it is ``part_of`` the total's (行政诉讼案件9起,其中败诉1起). A
+    breakdown of a total that states no indicator keeps its own id.
 
     Returns
     -------
@@ -143,18 +153,30 @@ def assign_indicators(indicators: pd.DataFrame, reports: pd.DataFrame) -> pd.Dat
     for row in indicators.itertuples(index=False):
         text = texts.get(str(row.doc_id), "")
         measure = row.measure or ""
-        # A generic measure (活动, 队员) says nothing of what is counted; the sentence's topic
-        # does (普法进企业…,活动共开展171次; 轮训班,全系统500余名队员…).
-        before = (sentence_before(text, int(row.start)) if _GENERIC.fullmatch(measure)
-                  else clause_before(text, int(row.start)))
+        # A generic measure (活动, 队员) says nothing of what is counted, and a number that
+        # opens its clause has nothing before it; the sentence's topic does (普法进企业…,
+        # 活动共开展171次; 参加…培训工作,42名行政执法人员全部…).
+        before = clause_before(text, int(row.start))
+        if _GENERIC.fullmatch(measure) or not before.strip():
+            before = sentence_before(text, int(row.start))
         ids.append(indicator_of(measure, before, row.unit_std or ""))
     ids_array = np.array(ids, dtype=object)
+    parts = _parts()
+    # 件 and 起 both count cases: 行政诉讼案件共9件,其中…6起 itemises the 9.
+    unit_std = indicators["unit_std"].astype(object).replace({"起": "件"}).to_numpy()
     breakdown = indicators["breakdown"].to_numpy(dtype=bool)
     docs = indicators["doc_id"].astype(str).to_numpy()
     starts = indicators["start"].to_numpy()
     for k in np.flatnonzero(breakdown):
+        # The total is the nearest statement before it in the same unit: in 办理行政处罚案件
+        # 814起、罚款150余万元,其中普通程序案件49起、罚款143余万元 the 49起 itemise the 814起.
         total = next((j for j in range(k - 1, -1, -1) if docs[j] == docs[k]
-                      and not breakdown[j] and starts[k] - starts[j] <= _TOTAL_WINDOW), None)
-        if total is None or ids_array[total] != ids_array[k]:
-            ids_array[k] = None
+                      and not breakdown[j] and starts[k] - starts[j] <= _TOTAL_WINDOW
+                      and unit_std[j] == unit_std[k]), None)
+        if total is None or ids_array[total] is None:
+            continue
+        whole, own = ids_array[total], ids_array[k]
+        if own is not None and whole in parts.get(own, ()):
+            continue
+        ids_array[k] = whole
     return indicators.assign(indicator=pd.array(ids_array, dtype="str"))

@@ -7,7 +7,8 @@ report that states none. The labels were made by reading each text against the c
 definitions, independently of the rules, and checked against the text; two calls the text
 does not make (办结案件 not said to be 行政处罚; a lost case never called 败诉) are left out.
 A prediction is right when its (report, indicator) is labelled with the same span, or both
-say conflict.
+say conflict. Where a report states the same figure twice, the label lists both spans
+(``42人|42名``) and either is right.
 """
 
 from __future__ import annotations
@@ -39,9 +40,11 @@ def _scores(folder, files: set[str]) -> tuple[float, float, list]:
     want = {(row["file"], row["indicator"]): "conflict" if row["conflict"] == "yes"
             else row["span"] for row in _labels()
             if row["indicator"] != "NONE" and row["file"] in files}
-    right = sum(1 for key, value in got.items() if want.get(key) == value)
+    right_keys = {key for key, value in got.items()
+                  if key in want and value in want[key].split("|")}
+    right = len(right_keys)
     misses = sorted((k, got.get(k), want.get(k)) for k in set(got) | set(want)
-                    if got.get(k) != want.get(k))
+                    if k not in right_keys)
     return right / max(len(got), 1), right / max(len(want), 1), misses
 
 
@@ -50,7 +53,7 @@ def test_every_label_is_the_text():
     texts = {p.name: p.read_text(encoding="utf-8") for p in SEEDS.glob("*.txt")}
     for row in _labels():
         if row["file"] in texts and row["span"]:
-            assert row["span"] in texts[row["file"]], row
+            assert all(span in texts[row["file"]] for span in row["span"].split("|")), row
             assert row["evidence"] in texts[row["file"]], row
     assert {row["file"] for row in _labels()} >= set(texts)
 
@@ -58,9 +61,9 @@ def test_every_label_is_the_text():
 def test_headline_precision_and_recall_on_the_seeds():
     files = {p.name for p in SEEDS.glob("*.txt")}
     precision, recall, misses = _scores(SEEDS, files)
-    # Measured 0.96 and 0.90 (README); the issue's target for the seeds is precision 0.98.
-    assert precision >= 0.96, misses
-    assert recall >= 0.89, misses
+    # Measured 1.00 and 0.97 (README); the issue's target for the seeds is precision 0.98.
+    assert precision >= 0.98, misses
+    assert recall >= 0.95, misses
 
 
 def test_headline_precision_and_recall_on_the_openings(dev_openings):
@@ -68,7 +71,7 @@ def test_headline_precision_and_recall_on_the_openings(dev_openings):
     texts = {p.name: p.read_text(encoding="utf-8") for p in dev_openings.glob("*.txt")}
     for row in _labels():
         if row["file"] in texts and row["span"]:
-            assert row["span"] in texts[row["file"]], row
+            assert all(span in texts[row["file"]] for span in row["span"].split("|")), row
     precision, recall, misses = _scores(dev_openings, files)
     assert precision >= 0.95, misses
     assert recall >= 0.90, misses

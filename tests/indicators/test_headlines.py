@@ -36,9 +36,31 @@ def test_the_catalogue_names_every_indicator_the_issue_lists():
     ("查处游商散贩不规范经营34306起。", {"34306起": None}),  # street vending incidents
     ("发送案件信息共享相关函49份。", {"49份": None}),  # letters
     ("罚款150余万元。", {"150余万元": "fines"}),
-    # A breakdown states an indicator only when its total states the same one.
-    ("行政诉讼案件共9起。其中,行政处罚案件6起。", {"9起": "litigation_cases", "6起": None}),
+    # A breakdown states the indicator of its total, or its own when that is a part of it.
+    ("行政诉讼案件共9起。其中,行政处罚案件6起。", {"9起": "litigation_cases", "6起": "litigation_cases"}),
+    ("行政诉讼案件共9起,其中败诉1起。", {"9起": "litigation_cases", "1起": "litigation_lost"}),
+    ("共承接举报投诉42166件,其中:12345平台14052件,网格平台24883件。",
+     {"42166件": "complaints", "14052件": "complaints", "24883件": "complaints"}),
+    ("权责事项共657项(行政处罚591项,行政强制23项)。", {"657项": None, "591项": None}),
+    ("查处各类案件100起,其中行政处罚案件60起。", {"100起": None, "60起": "penalty_cases"}),
+    ("行政诉讼案件共9件,其中行政处罚案件6起。", {"9件": "litigation_cases", "6起": "litigation_cases"}),
+    # A number that opens its clause takes its topic from the sentence.
+    ("组织执法人员参加法制教育网的培训工作,42名行政执法人员全部完成学习。", {"42名": "staff_trained"}),
     ("负责人出庭应诉率达100%。", {"100%": "court_appearance_rate"}),
+    # Normative documents filed or cleaned up; all kinds of documents, the stock in force and
+    # issuing are not that.
+    ("全面梳理我局成立以来制定印发的各类文件723份,现行有效的行政规范性文件1件。",
+     {"723份": None, "1件": None}),
+    ("清理行政规范性文件12件。", {"12件": "normative_documents"}),
+    # Supervision of one's own staff is not an inspection of others.
+    ("2023年,累计执行各类督查检查共102次。", {"102次": None}),
+    ("开展执法检查102次。", {"102次": "inspections"}),
+    ("报送备案行政规范性文件5件。", {"5件": "normative_documents"}),
+    ("印发行政规范性文件5件。", {"5件": None}),
+    ("印发各类文件300份。", {"300份": None}),
+    # A 进社区/进学校 campaign is legal publicity even where the sentence never says 普法.
+    ("组织开展了“城管十进”活动(进广场、进社区、进学校),活动共开展171次。", {"171次": "publicity_activities"}),
+    ("组织开展了篮球比赛活动,活动共开展17次。", {"17次": None}),
 ])
 def test_each_quantity_gets_the_indicator_it_states(sentence, expected):
     indicators, _ = _tables("2023年,我局坚持依法行政。" + sentence)
