@@ -42,8 +42,10 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(PY) -m ruff check analysis tests benchmarks
 
+# No browser (containers and servers have none) and --allow-root (containers run as root);
+# JupyterLab prints the address to open.
 lab: tables
-	$(VENV)/bin/jupyter lab notebooks
+	$(VENV)/bin/jupyter lab --no-browser --allow-root notebooks
 
 # Pin the current environment's versions (run after changing dependencies in pyproject.toml).
 lock:

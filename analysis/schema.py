@@ -34,7 +34,8 @@ TABLES: dict[str, dict[str, str]] = {
         "adcode": _TEXT, "place_source": _TEXT, "year": "Int64", "year_source": _TEXT,
         "published": _TEXT, "published_source": _TEXT, "signed": _TEXT, "doc_number": _TEXT,
         "page_source": _TEXT, "source_url": _TEXT, "page_title": _TEXT, "n_chars": "int64",
-        "n_paragraphs": "int64", "n_sections": "int64", "truncated": "bool", "text": _TEXT,
+        "n_paragraphs": "int64", "n_sections": "int64", "truncated": "bool", "complete": "bool",
+        "parts": _TEXT, "text": _TEXT,
     },
     "sections": {
         "doc_id": _TEXT, "section_id": _TEXT, "parent_id": _TEXT, "level": "int64",
@@ -74,6 +75,11 @@ TABLES: dict[str, dict[str, str]] = {
         "high": "float64", "period": _TEXT, "scope": _TEXT, "span": _TEXT, "start": "int64",
         "end": "int64", "sent_id": "Int64", "n_statements": "int64", "alternatives": _TEXT,
         "conflict": "bool",
+    },
+    "mentions": {
+        "doc_id": _TEXT, "label": _TEXT, "section_id": _TEXT, "part": _TEXT,
+        "heading_path": _TEXT, "sent_id": "int64", "match": _TEXT, "start": "int64",
+        "end": "int64", "sentence": _TEXT,
     },
 }
 

@@ -35,9 +35,12 @@ def test_notebooks_run_on_the_tables_of_200_generated_reports(tmp_path):
     assert result.returncode == 0, result.stderr[-3000:]
     executed = sorted(p.name for p in (run / "notebooks").glob("*.ipynb"))
     assert executed == sorted(p.name for p in committed)
-    # Every figure the committed notebooks make is made for this corpus too, under OUT only.
-    assert sorted(p.name for p in (run / "figures").glob("*.png")) == sorted(
-        p.name for p in FIGURES.glob("*.png"))
+    # Every figure the committed notebooks make is made for this corpus too, under OUT only
+    # (and more: the seeds have too few reports a year for the year-over-year figure, which
+    # a caution replaces).
+    made = {p.name for p in (run / "figures").glob("*.png")}
+    assert {p.name for p in FIGURES.glob("*.png")} <= made
+    assert "04-year-over-year-change.png" in made
     for path, content in committed.items():
         assert path.read_bytes() == content, f"{path.name} was modified"
     ours = TokenizerConfig().segmentation_fingerprint()[:24]

@@ -70,7 +70,7 @@ STATE_DIR = "_build"
 STATE_COLUMNS = [*FILE_COLUMNS, "chunk", "size", "mtime_ns", "ctime_ns", "sha256"]
 # The code and resources whose change alters parsing: any change rebuilds from scratch.
 # Every module of the ingest stage counts, so a new reader or rule needs no edit here.
-_PARSE_SOURCES = ("resources/agency_names.tsv", "resources/indicator_catalogue.tsv",
+_PARSE_SOURCES = ("schema.py", "resources/agency_names.tsv", "resources/indicator_catalogue.tsv",
                   "resources/indicator_categories.tsv", "resources/indicator_programmes.txt")
 
 
@@ -497,9 +497,11 @@ def _finish(out: Path, files: pd.DataFrame, index: pd.DataFrame,
     files = files.reindex(columns=STATE_COLUMNS)
     for column in ("file", "status", "reason", "doc_id", "format", "encoding", "sha256"):
         files[column] = files[column].astype("object").where(files[column].notna(), None)
-    csv_safe(index).to_csv(out / "reports.csv.partial", index=False)
+    # UTF-8 with a BOM, so that Excel (Chinese Windows included) opens the CSVs correctly.
+    csv_safe(index).to_csv(out / "reports.csv.partial", index=False, encoding="utf-8-sig")
     os.replace(out / "reports.csv.partial", out / "reports.csv")
-    csv_safe(files[FILE_COLUMNS]).to_csv(out / "files.csv.partial", index=False)
+    csv_safe(files[FILE_COLUMNS]).to_csv(out / "files.csv.partial", index=False,
+                                         encoding="utf-8-sig")
     os.replace(out / "files.csv.partial", out / "files.csv")
     _write_headlines_wide(out, index)
     state_dir = out / STATE_DIR
@@ -520,7 +522,7 @@ def _write_headlines_wide(out: Path, index: pd.DataFrame) -> None:
     headlines = (pd.concat([pd.read_parquet(p) for p in parts], ignore_index=True) if parts
                  else schema.empty("headlines"))
     wide = pivot_headlines(headlines, index)
-    csv_safe(wide).to_csv(out / "headlines_wide.csv.partial", index=False)
+    csv_safe(wide).to_csv(out / "headlines_wide.csv.partial", index=False, encoding="utf-8-sig")
     os.replace(out / "headlines_wide.csv.partial", out / "headlines_wide.csv")
     _write(wide, out / "headlines_wide.parquet")
 

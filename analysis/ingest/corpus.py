@@ -37,7 +37,7 @@ from analysis.ingest.readers import (
 )
 from analysis.ingest.scan import Entry, scan_folder, scan_paths
 from analysis.ingest.script import detect_script, to_simplified
-from analysis.ingest.segment import segment_body, split_sentences
+from analysis.ingest.segment import PARTS, segment_body, split_sentences
 
 __all__ = ["Corpus", "FILE_COLUMNS", "FileResult", "MANIFEST_FIELDS", "MANIFEST_NAME",
            "ManifestError", "REPORT_COLUMNS", "add_labels", "add_report_columns",
@@ -118,7 +118,8 @@ def select_reports(reports: pd.DataFrame, *, complete: bool = False, **where) ->
     reports : DataFrame
         The ``reports`` table.
     complete : bool
-        Leave out reports flagged ``truncated`` (the file ended mid-sentence).
+        Keep only ``complete`` reports: the body runs to a closing signature or date, or to
+        a final part (plans, other), and was not cut mid-sentence.
     **where
         ``province``, ``city``, ``district``, ``admin_level``, ``year``, ``agency`` or
         ``format``: one value or a list of values to keep. A report whose value is missing
@@ -145,7 +146,7 @@ def select_reports(reports: pd.DataFrame, *, complete: bool = False, **where) ->
         values = [wanted] if isinstance(wanted, (str, int)) else list(wanted)
         keep &= reports[column].isin(values).fillna(False).astype(bool)
     if complete:
-        keep &= ~reports["truncated"].fillna(False).astype(bool)
+        keep &= reports["complete"].fillna(False).astype(bool)
     return reports[keep.to_numpy()].reset_index(drop=True)
 
 
@@ -326,12 +327,9 @@ def parse_report(doc: Document, *, file: str, sha256: str) -> dict:
                              "n_chars": len(section_text), "text": section_text})
 
     warnings = list(doc.warnings) + meta.notes
-    last_line = body[-1]
-    # A report ends with a sentence, a signature, or a signature date (2024年1月 counts too).
-    month_only = re.fullmatch(r"(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年\s*"
-                              r"(?:\d{1,2}|[一二三四五六七八九十]{1,2})\s*月", last_line)
-    if not (re.search(r"[。!?;”」』)…]$", last_line) or md.is_signature_date(last_line)
-            or month_only or md.find_signature(body + ["2000年1月1日"]) == last_line):
+    parts = {s.part for s in sections}
+    truncated, complete = md.find_ending(body, parts)
+    if truncated:
         warnings.append("possibly truncated: the last line ends mid-sentence")
     report = {
         "doc_id": doc_id, "file": file, "sha256": sha256, "format": doc.format,
@@ -347,7 +345,9 @@ def parse_report(doc: Document, *, file: str, sha256: str) -> dict:
         "doc_number": meta.doc_number, "page_source": meta.page_source,
         "source_url": doc.meta.get("url"), "page_title": meta_facts.get("page_title"),
         "n_chars": len(text), "n_paragraphs": len(body), "n_sections": len(sections),
-        "truncated": any(w.startswith("possibly truncated") for w in warnings),
+        "truncated": truncated or any(w.startswith("possibly truncated") for w in warnings),
+        "complete": complete,
+        "parts": "|".join(p for p in PARTS if p != "preamble" and p in parts),
         "text": text,
     }
     return {"report": report, "sections": section_rows, "paragraphs": paragraphs,

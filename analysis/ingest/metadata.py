@@ -30,7 +30,7 @@ from analysis.paths import RESOURCES
 
 __all__ = ["ADMIN_LEVELS", "UNIT_KINDS", "Agency", "Metadata", "addressee_level",
            "body_agencies", "expand_agency", "find_published", "find_signature", "find_signed",
-           "find_title", "find_year", "infer_metadata", "is_signature_date",
+           "find_ending", "find_title", "find_year", "infer_metadata", "is_signature_date",
            "load_abbreviations", "parse_date", "repost_published", "resolve_agency",
            "self_reference_agency", "shorten_agency", "split_party", "title_agency",
            "unit_kind", "url_date"]
@@ -344,6 +344,23 @@ def find_signature(body: list[str]) -> str | None:
                     return line
             return None
     return None
+
+
+def find_ending(body: list[str], parts: set[str]) -> tuple[bool, bool]:
+    """Whether a body was cut short, and whether it runs to its end: (truncated, complete).
+
+    A report ends with a sentence, a signature, or a signature date (2024年1月 counts too);
+    anything else was cut mid-sentence. It is complete when it was not cut and shows its end:
+    a closing signature or date, or a final statutory part (plans, other). A body that
+    merely ends on 。 may be a page cut after a paragraph, so that alone does not count.
+    """
+    last_line = body[-1]
+    month_only = re.fullmatch(r"(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年\s*"
+                              r"(?:\d{1,2}|[一二三四五六七八九十]{1,2})\s*月", last_line)
+    signed_off = bool(is_signature_date(last_line) or month_only or find_signature(body))
+    truncated = not (re.search(r"[。!?;”」』)…]$", last_line) or signed_off
+                     or find_signature(body + ["2000年1月1日"]) == last_line)
+    return truncated, not truncated and (signed_off or bool(parts & {"plans", "other"}))
 
 
 _OPENING_SUBJECT = re.compile(

@@ -18,9 +18,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["LEVELS", "MUNICIPALITIES", "Place", "count_place_mentions", "dominant",
-           "find_place_mentions", "list_place_terms", "load_gazetteer", "lookup",
-           "parse_place_prefix"]
+from analysis.text.resources import read_jieba_dictionary
+
+__all__ = ["COMMON_WORD_FREQ", "LEVELS", "MUNICIPALITIES", "Place", "count_place_mentions",
+           "dominant", "find_place_mentions", "is_common_word", "list_place_terms",
+           "load_gazetteer", "lookup", "parse_place_prefix", "place_names"]
 
 LEVELS = ("province", "city", "county", "town")
 MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
@@ -290,30 +292,98 @@ def dominant(counts: Counter[str], level: str) -> Place | None:
     return ranked[0][2]
 
 
+# ---------------------------------------------------------------------------------------------
+# Which strings are place names: the rule list_place_terms and the tokenizer's place kind share.
+
+COMMON_WORD_FREQ = 100
+"""A word of jieba's dictionary this frequent is a common word: the top tenth of its entries."""
+# Township-level units that are named places; jionlp's town level also lists farms, forestry
+# centres, development zones and the bare words 社区 and 街道, which are no place names.
+_TOWN_SUFFIXES = ("街道", "苏木", "镇", "乡")
+_COUNTY_SUFFIXES = ("县", "区", "市", "旗")
+
+
+def is_common_word(term: str) -> bool:
+    """Whether jieba's dictionary knows ``term`` as a common word that is not a place name.
+
+    Common means a frequency of at least :data:`COMMON_WORD_FREQ` (100, the top tenth of the
+    349,046 entries of jieba 0.42.1) and a tag other than ``ns`` (place name): 资源, 平安,
+    金山 and 社区 are common words, while 海沧 and 西湖 (tagged ns) and 红寺堡 (frequency 2) are
+    not.
+    """
+    frequency, tag = read_jieba_dictionary().get(term, (0, ""))
+    return frequency >= COMMON_WORD_FREQ and tag != "ns"
+
+
+def _strip(name: str, suffixes: tuple[str, ...]) -> str:
+    return next((name[: -len(s)] for s in suffixes if name.endswith(s)), name)
+
+
+@lru_cache(maxsize=1)
+def place_names() -> frozenset[str]:
+    """Every string counted as a place name by :func:`list_place_terms` and the tokenizer.
+
+    - Full names of provinces, cities and counties (长治市, 厦门市, 海沧区, 将乐县) and of
+      townships, towns and street offices (古镛镇, 留下街道, 杭州道街道); not the farms,
+      forestry centres and development zones jionlp also lists at the town level, nor the
+      bare words 社区 and 街道.
+    - Short forms of provinces and cities (江苏, 天津, 长治, 江门): how reports name them.
+    - Short forms of counties and districts of two or more characters (海沧, 红寺堡, 涪陵),
+      and of street offices of three or more whose full name is unique (杭州道).
+
+    A name that is a common word (:func:`is_common_word`) is left out, full or short: 城区,
+    郊区 and 矿区 are districts somewhere, and 资源, 平安 and 金山 short forms of 资源县,
+    平安区 and 金山区, but in a report they are words. Short forms of provinces and cities
+    are kept even then (长治 is tagged a noun in jieba's dictionary).
+
+    Returns
+    -------
+    frozenset of str
+    """
+    names: set[str] = set()
+    streets: Counter[str] = Counter()
+    for place in load_gazetteer():
+        name = place.name
+        if "行政区划" in name:  # jionlp's placeholders for units directly under a province
+            continue
+        if place.level in ("province", "city"):
+            names.add(name)
+            short = _short_form(name)
+            if short != name and len(short) >= 2:
+                names.add(short)
+            continue
+        if place.level == "county":
+            short = _strip(name, _COUNTY_SUFFIXES)
+        else:
+            short = _strip(name, _TOWN_SUFFIXES)
+            if short == name or not short:
+                continue  # a farm, a zone, 社区 or 街道 itself
+            if name.endswith("街道"):
+                streets[short] += 1
+        if not is_common_word(name):
+            names.add(name)
+        if place.level == "county" and short != name and len(short) >= 2 \
+                and not is_common_word(short):
+            names.add(short)
+    # 建设街道 exists in a dozen cities and 建设 is a word: a street's short form counts only
+    # when it is long and names one street.
+    names.update(short for short, count in streets.items()
+                 if count == 1 and len(short) >= 3 and not is_common_word(short))
+    return frozenset(names)
+
+
 def list_place_terms(terms: Iterable[str]) -> list[str]:
     """The terms that are place names, e.g. to leave them out of a keyness ranking.
 
-    Full names of every unit, short forms of provinces and cities (江门), and short forms of
-    districts, counties and street offices (海沧, 红寺堡, 杭州道).
+    A term is a place name when it is in :func:`place_names`: a full name (长治市, 海沧区,
+    留下街道), a short form of a province or city (江门, 长治), or a short form of a county
+    or street office that is not a common word (海沧, 红寺堡, 杭州道; not 资源, 平安, 金山).
+    The bare words 社区 and 街道 are not place names.
 
     Returns
     -------
     list of str
         Sorted, without duplicates.
     """
-    found = set()
-    for term in set(terms):
-        if not isinstance(term, str) or len(term) < 2:
-            continue
-        if lookup(term):
-            found.add(term)
-            continue
-        # Short forms of districts, counties and street offices (海沧, 红寺堡, 杭州道): common
-        # words that are also such short forms (和平, 城关) are the price of catching them.
-        if any(p.level == "county" for p in lookup(term + "区") + lookup(term + "县")):
-            found.add(term)
-        # Street short forms are only taken when long and unique: 建设街道 exists in a dozen
-        # cities, but 建设 is a word.
-        elif len(term) >= 3 and len(lookup(term + "街道")) == 1:
-            found.add(term)
-    return sorted(found)
+    names = place_names()
+    return sorted({term for term in terms if isinstance(term, str) and term in names})

@@ -90,15 +90,20 @@ def detect_level(line: str) -> int | None:
     return None
 
 
-def _unnumbered_heading(line: str, following: str | None) -> bool:
+def _unnumbered_heading(line: str, following: str | None, *, thematic: bool = False) -> bool:
     # Some pages drop the numbering of their part headings (Changzhi: 其他需要报告的重要事项);
-    # a short line that names a part and is followed by text is one.
-    return (
-        len(line) <= 40
-        and not re.search(r"[,。;:!?]", line)
-        and following is not None
-        and classify_part(line) is not None
-    )
+    # a short line that names a part and is followed by text is one. On a page with no
+    # numbered top-level heading at all (司法部: 统筹推进法治政府建设高质量发展), a short
+    # thematic line followed by a paragraph is one too (``thematic``); a line naming the
+    # report (…年度报告) or dated is not.
+    if (len(line) > 40 or re.search(r"[,,。;;::!?!?、]", line) or following is None):
+        return False
+    if classify_part(line) is not None:
+        return True
+    return (thematic and len(line) >= 6 and len(following) >= 40
+            and re.search(r"[。;!?]", following) is not None
+            and not re.search(r"报告|\d{4}\s*年|[〇○零一二三四五六七八九]{4}年|附件|来源", line)
+            and re.search(r"[\u4e00-\u9fff]{4}", line) is not None)
 
 
 @dataclass
@@ -133,6 +138,7 @@ def segment_body(lines: list[str]) -> tuple[list[Section], list[str]]:
     last_top_value = 0
     demote = False
     seen_parts: set[str] = set()
+    thematic = not any(HEADING_1.match(line) for line in lines)
 
     def new_id() -> str:
         return f"s{len(sections):03d}"
@@ -140,7 +146,7 @@ def segment_body(lines: list[str]) -> tuple[list[Section], list[str]]:
     for k, line in enumerate(lines):
         level = detect_level(line)
         following = lines[k + 1] if k + 1 < len(lines) else None
-        if level is None and _unnumbered_heading(line, following):
+        if level is None and _unnumbered_heading(line, following, thematic=thematic):
             level = 1
         if level == 1 and HEADING_1.match(line):
             m = _CN_NUM.match(line)

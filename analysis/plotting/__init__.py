@@ -15,6 +15,8 @@
   functions. They take the long tables of the statistics, never mutate them, and return the
   Axes they drew on (the two that need several Axes return the Figure). Labels pass through
   :func:`analysis.labels.display` (Chinese names of ids) and :func:`wrap_label`.
+- :mod:`~analysis.plotting.tables`: :func:`show_table` styles a table for reading in
+  JupyterLab (text left-aligned and wrapped, headers wrapped).
 """
 
 from analysis.plotting.bars import (
@@ -39,10 +41,11 @@ from analysis.plotting.style import (
     styled,
     use_style,
 )
+from analysis.plotting.tables import ReadableTable, show_table
 from analysis.plotting.wordclouds import build_wordcloud, plot_wordcloud
 
 __all__ = ["CJKFontNotFoundError", "FIGURES_ENV", "FIGURE_NAME_PATTERN", "SAVE_DPI",
            "build_wordcloud", "find_cjk_font", "find_missing_glyphs", "plot_bar_by_group",
            "plot_clustered_similarity", "plot_diverging_bars", "plot_heatmap", "plot_slope",
            "plot_stacked_shares", "plot_top_terms", "plot_wordcloud", "register_cjk_font",
-           "save_figure", "style_params", "styled", "use_style", "wrap_label"]
+           "ReadableTable", "save_figure", "show_table", "style_params", "styled", "use_style", "wrap_label"]

@@ -177,7 +177,7 @@ def plot_diverging_bars(
     term: str = "term",
     value: str = "log_odds",
     top: int = 10,
-    annotate: str | None = None,
+    annotate: str | tuple[str, str] | None = None,
     labels: tuple[str, str] = ("rising", "falling"),
     colors: tuple[str, str] = (POSITIVE_COLOR, NEGATIVE_COLOR),
     xlabel: str | None = None,
@@ -200,9 +200,10 @@ def plot_diverging_bars(
         Signed numeric column (keyness, log-odds, change in rate...).
     top : int, default 10
         Number of bars on each side.
-    annotate : str, optional
+    annotate : str or (str, str), optional
         Column written at the end of each bar, e.g. a raw count, so that every score is shown
-        with its count.
+        with its count. A pair names one column for the positive bars and one for the
+        negative bars: ``("n_target", "n_reference")`` writes each side's own count.
     labels : tuple of str, default ("rising", "falling")
         Legend entries for the positive and negative sides.
     colors : tuple of str
@@ -221,12 +222,15 @@ def plot_diverging_bars(
         negative.
     """
     what = "plot_diverging_bars"
-    check_columns(df, f"{what}'s input", [term, value, annotate])
+    sides = (annotate, annotate) if isinstance(annotate, str) or annotate is None else annotate
+    if len(sides) != 2:
+        raise ValueError(f"{what}: annotate must be a column or a pair of columns, got {annotate!r}")
+    check_columns(df, f"{what}'s input", [term, value, *[c for c in sides if c]])
     _require_numeric(df, value, what)
     _require_unique(df, [term], what, "keep one row per term")
     if top < 1:
         raise ValueError(f"{what}: top must be at least 1, got {top}")
-    cols = list(dict.fromkeys([term, value] + ([annotate] if annotate else [])))
+    cols = list(dict.fromkeys([term, value, *[c for c in sides if c]]))
     data = df[cols].dropna(subset=[value])
     positive = _rank(data[data[value] > 0], value=value, term=term).head(top)
     negative = _rank(data[data[value] < 0], value=value, term=term, ascending=True).head(top)
@@ -243,7 +247,9 @@ def plot_diverging_bars(
     ax.axvline(0, color="0.3", linewidth=0.8)
     ax.grid(axis="y", visible=False)
     if annotate:
-        ax.bar_label(bars, labels=[_number(v) for v in rows[annotate]], padding=3, fontsize=9)
+        texts = [_number(row[sides[0]] if width > 0 else row[sides[1]])
+                 for width, (_, row) in zip(widths, rows.iterrows(), strict=True)]
+        ax.bar_label(bars, labels=texts, padding=3, fontsize=9)
         ax.margins(x=0.12)
     ax.legend(
         handles=[Patch(color=colors[0], label=labels[0]), Patch(color=colors[1], label=labels[1])],
@@ -270,6 +276,7 @@ def plot_bar_by_group(
     annotate: bool = False,
     xlabel: str | None = None,
     title: str | None = None,
+    legend_title: str | None = None,
     label_width: int = 10,
     ax: Axes | None = None,
 ) -> Axes:
@@ -294,6 +301,8 @@ def plot_bar_by_group(
         Write each value at the end of its bar.
     xlabel, title : str, optional
         Axis label (default: ``value``) and title.
+    legend_title : str, optional
+        Title of the legend (default: the ``group`` column's name; "" for none).
     label_width : int, default 10
         Wrap category labels after this many Chinese characters.
     ax : matplotlib.axes.Axes, optional
@@ -335,7 +344,8 @@ def plot_bar_by_group(
     ax.grid(axis="y", visible=False)
     if annotate:
         ax.margins(x=0.1)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, title=group)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False,
+              title=group if legend_title is None else legend_title)
     ax.set_xlabel(value if xlabel is None else xlabel)
     ax.set_ylabel("")
     if title:
@@ -357,6 +367,7 @@ def plot_stacked_shares(
     min_label_share: float = 0.06,
     xlabel: str = "share",
     title: str | None = None,
+    legend_title: str | None = None,
     label_width: int = 10,
     ax: Axes | None = None,
 ) -> Axes:
@@ -388,6 +399,8 @@ def plot_stacked_shares(
         Smallest segment that gets a percentage (smaller ones would not fit).
     xlabel, title : str
         Axis label and title.
+    legend_title : str, optional
+        Title of the legend (default: the ``columns`` column's name; "" for none).
     label_width : int, default 10
         Wrap bar labels after this many Chinese characters.
     ax : matplotlib.axes.Axes, optional
@@ -446,7 +459,8 @@ def plot_stacked_shares(
     ax.set_xlim(0, 1)
     ax.xaxis.set_major_formatter(PercentFormatter(xmax=1.0))
     ax.grid(axis="y", visible=False)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, title=columns)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False,
+              title=columns if legend_title is None else legend_title)
     ax.set_xlabel(xlabel)
     ax.set_ylabel("")
     if title:

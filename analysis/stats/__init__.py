@@ -12,7 +12,8 @@ word order, so the tokens.
 - :mod:`~analysis.stats.comparison`: distinctive terms, change between periods, new terms,
   composition of the groups compared;
 - :mod:`~analysis.stats.similarity`, :mod:`~analysis.stats.collocations`,
-  :mod:`~analysis.stats.concordance` (:func:`kwic`), :mod:`~analysis.stats.themes`;
+  :mod:`~analysis.stats.concordance` (:func:`kwic`; :func:`find_sentences`, which
+  searches the ``sentences`` table instead), :mod:`~analysis.stats.themes`;
 - :mod:`~analysis.stats.frames`: the shared plumbing (group codes, row weights).
 
 Definitions
@@ -34,7 +35,7 @@ from analysis.stats.comparison import (
     score_change,
     score_distinctive,
 )
-from analysis.stats.concordance import kwic
+from analysis.stats.concordance import find_sentences, kwic
 from analysis.stats.counts import count_terms
 from analysis.stats.frames import PER
 from analysis.stats.keyness import KEYNESS_COLUMNS, score_keyness
@@ -42,6 +43,6 @@ from analysis.stats.similarity import pivot_similarity, score_similarity
 from analysis.stats.themes import score_themes
 
 __all__ = ["CHANGE_COLUMNS", "KEYNESS_COLUMNS", "PER", "check_composition", "count_terms",
-           "find_new_terms", "kwic", "pivot_similarity", "score_agency_change", "score_change",
-           "score_collocations", "score_distinctive", "score_keyness", "score_similarity",
-           "score_themes"]
+           "find_new_terms", "find_sentences", "kwic", "pivot_similarity",
+           "score_agency_change", "score_change", "score_collocations", "score_distinctive",
+           "score_keyness", "score_similarity", "score_themes"]

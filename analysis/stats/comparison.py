@@ -82,8 +82,11 @@ def score_distinctive(
         The ``distinctive`` table: the ``by`` column, then the keyness columns ``term``,
         ``n_target`` (count in the group), ``n_reference`` (count in the rest),
         ``n_tokens_target``, ``n_tokens_reference``, ``rate_target``, ``rate_reference``,
-        ``direction``, ``g2``, ``p_g2``, ``chi2``, ``p_chi2``, ``log_odds``, ``z``. Sorted by
-        group, then ``sort_by`` descending, then ``term``.
+        ``direction``, ``g2``, ``p_g2``, ``q_g2``, ``chi2``, ``p_chi2``, ``q_chi2``,
+        ``log_odds``, ``z``. The q-values adjust within each group over the terms found in it,
+        so they are smaller than :func:`score_keyness`'s, which also tests the terms absent
+        from the target. Sorted by group, then ``sort_by``
+        descending, then ``term``.
     """
     counts = group_counts(frame, by=by)
     if len(counts.groups) < 2:
@@ -91,10 +94,10 @@ def score_distinctive(
     alpha_w, alpha0 = prior_counts(counts, prior=prior, alpha=alpha)
     corpus = pd.Series(counts.n).groupby(counts.term).sum()
     keep = (counts.n >= max(min_count, 1)) & ~pd.Index(counts.term).isin(as_strings(exclude) or [])
-    term = counts.term[keep]
-    a = counts.n[keep]
-    group = counts.group[keep]
+    term, a, group = counts.term, counts.n, counts.group
     n1 = counts.totals[group]
+    # Every term found in a group is scored, then filtered, so that the q-values (one family
+    # per group) do not depend on exclude or min_count.
     scores = score_arrays(
         term,
         a,
@@ -104,7 +107,9 @@ def score_distinctive(
         alpha_w.reindex(term).to_numpy(),
         alpha0,
         correction=correction,
-    )
+        family=group,
+    )[keep].reset_index(drop=True)
+    group = group[keep]
     scores.insert(0, "_group", group)
     scores = sort_keyness(scores, sort_by, ["_group"])
     if top is not None:
@@ -161,8 +166,9 @@ def score_change(
         The ``change`` table, one row per comparison and term: ``before``, ``after``,
         ``term``, ``n_after``, ``n_before``, ``n_tokens_after``, ``n_tokens_before``,
         ``rate_after``, ``rate_before`` (per 10k tokens), ``direction`` (``rising``,
-        ``falling`` or ``equal``), ``g2``, ``p_g2``, ``chi2``, ``p_chi2``, ``log_odds``,
-        ``z`` (positive for rising terms). Sorted by comparison, then ``sort_by``
+        ``falling`` or ``equal``), ``g2``, ``p_g2``, ``q_g2``, ``chi2``, ``p_chi2``,
+        ``q_chi2`` (q within each comparison), ``log_odds``, ``z`` (positive for rising
+        terms). Sorted by comparison, then ``sort_by``
         descending, then ``term``.
     """
     if (before is None) != (after is None):

@@ -28,8 +28,10 @@ KEYNESS_COLUMNS: list[str] = [
     "direction",
     "g2",
     "p_g2",
+    "q_g2",
     "chi2",
     "p_chi2",
+    "q_chi2",
     "log_odds",
     "z",
 ]
@@ -53,6 +55,26 @@ def prior_counts(
     raise ValueError(f"prior must be 'corpus' or 'uniform', got {prior!r}")
 
 
+def adjust_bh(p: np.ndarray, family: np.ndarray | None = None) -> np.ndarray:
+    """Benjamini–Hochberg adjusted p-values (q-values), within each family of tests.
+
+    ``q_(i) = min over j >= i of p_(j) * m / j`` for the ``m`` p-values of a family sorted
+    ascending, capped at 1, as R's ``p.adjust(method = "BH")``.
+    """
+    p = np.asarray(p, dtype=np.float64)
+    q = np.empty_like(p)
+    keys = np.zeros(len(p), dtype=np.int64) if family is None else pd.factorize(family)[0]
+    order = np.lexsort((p, keys))  # by family, then p ascending
+    sorted_keys, sorted_p = keys[order], p[order]
+    bounds = np.flatnonzero(np.diff(sorted_keys)) + 1
+    for chunk_p, chunk_index in zip(np.split(sorted_p, bounds), np.split(order, bounds),
+                                    strict=True):
+        m = len(chunk_p)
+        scaled = chunk_p * m / np.arange(1, m + 1)
+        q[chunk_index] = np.minimum(np.minimum.accumulate(scaled[::-1])[::-1], 1.0)
+    return q
+
+
 def score_arrays(
     term: np.ndarray,
     a: np.ndarray,
@@ -63,8 +85,12 @@ def score_arrays(
     alpha0: float,
     *,
     correction: bool,
+    family: np.ndarray | None = None,
 ) -> pd.DataFrame:
-    """The keyness columns for terms with target counts ``a`` and reference counts ``b``."""
+    """The keyness columns for terms with target counts ``a`` and reference counts ``b``.
+
+    ``family`` groups the rows into separate comparisons (one per group in
+    :func:`~analysis.stats.score_distinctive`) for the Benjamini–Hochberg adjustment."""
     a = np.asarray(a, dtype=np.float64)
     b = np.asarray(b, dtype=np.float64)
     n1 = np.broadcast_to(np.asarray(n1, dtype=np.float64), a.shape)
@@ -96,6 +122,8 @@ def score_arrays(
     with np.errstate(divide="ignore", invalid="ignore"):
         rate_target = PER * a / n1
         rate_reference = PER * b / n2
+    p_g2 = chi2_distribution.sf(g2, 1)
+    p_chi2 = chi2_distribution.sf(chi2, 1)
     return pd.DataFrame(
         {
             "term": pd.array(term, dtype="str"),
@@ -107,9 +135,11 @@ def score_arrays(
             "rate_reference": rate_reference,
             "direction": direction,
             "g2": sign * g2,
-            "p_g2": chi2_distribution.sf(g2, 1),
+            "p_g2": p_g2,
+            "q_g2": adjust_bh(p_g2, family),
             "chi2": sign * chi2,
-            "p_chi2": chi2_distribution.sf(chi2, 1),
+            "p_chi2": p_chi2,
+            "q_chi2": adjust_bh(p_chi2, family),
             "log_odds": log_odds,
             "z": z,
         }
@@ -166,7 +196,15 @@ def score_keyness(
 
     ``g2`` and ``chi2`` carry the sign of the difference in rates (negative when the term
     is relatively rarer in the target), so sorting them descending lists
-    over-represented terms first; the p-values use their absolute values.
+    over-represented terms first; the p-values use their absolute values. ``q_g2`` and
+    ``q_chi2`` are the p-values adjusted for testing every listed term at once
+    (Benjamini–Hochberg, controlling the false discovery rate): with thousands of terms,
+    dozens pass ``p < 0.05`` by chance alone, so report a term as significant by its q.
+
+    Which to report: ``z`` (or ``log_odds``) to rank terms by how distinctive they are,
+    since it shrinks rare terms toward no difference; ``g2`` with ``q_g2`` to say whether a
+    difference is more than chance. Neither says how large the difference is in plain
+    terms: give ``rate_target`` and ``rate_reference`` (per 10k tokens) beside them.
 
     Parameters
     ----------
@@ -200,8 +238,8 @@ def score_keyness(
         The ``keyness`` table, one row per term found in target or reference: ``term``,
         ``n_target``, ``n_reference``, ``n_tokens_target``, ``n_tokens_reference``,
         ``rate_target`` and ``rate_reference`` (per 10k tokens), ``direction``
-        (``over``, ``under`` or ``equal``), ``g2``, ``p_g2``, ``chi2``, ``p_chi2``,
-        ``log_odds``, ``z``.
+        (``over``, ``under`` or ``equal``), ``g2``, ``p_g2``, ``q_g2`` (Benjamini–Hochberg),
+        ``chi2``, ``p_chi2``, ``q_chi2``, ``log_odds``, ``z``.
     """
     counts = group_counts(frame, by=by)
     targets = as_values(target)
@@ -235,16 +273,18 @@ def score_keyness(
     a = a.reindex(terms, fill_value=0.0).to_numpy()
     b = b.reindex(terms, fill_value=0.0).to_numpy()
     keep = (a + b >= max(min_count, 1)) & ~terms.isin(as_strings(exclude) or [])
+    # Scored over every term, then filtered: the q-values adjust for every term tested, so
+    # leaving terms out of the result (exclude, min_count) does not change the others'.
     result = score_arrays(
-        terms.to_numpy(dtype=object)[keep],
-        a[keep],
-        b[keep],
+        terms.to_numpy(dtype=object),
+        a,
+        b,
         n1,
         n2,
-        alpha_w.reindex(terms[keep]).to_numpy(),
+        alpha_w.reindex(terms).to_numpy(),
         alpha0,
         correction=correction,
     )
-    return sort_keyness(result, sort_by, [])
+    return sort_keyness(result[keep].reset_index(drop=True), sort_by, [])
 
 

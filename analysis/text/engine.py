@@ -19,21 +19,24 @@ import threading
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from importlib import metadata as importlib_metadata
 from pathlib import Path
 
 import pandas as pd
 
 from analysis import paths
-from analysis.text.resources import read_lexicon
+from analysis.text.names import Names, build_names
+from analysis.text.resources import read_jieba_dictionary, read_lexicon
 
 __all__ = ["BACKENDS", "DEFAULT_LEXICON_FREQ", "TokenizerConfig"]
 
-# The pre-pass rules live in these files, so their bytes are part of the cache key: any edit to the
-# tokenizer invalidates cached tokens without anyone having to remember a version bump.
+# The pre-pass rules and the name rules live in these files, so their bytes are part of the cache
+# key: any edit to the tokenizer invalidates cached tokens without anyone having to remember a
+# version bump. places.py holds the rule that decides which gazetteer names are place names.
 _SOURCE_DIGEST = hashlib.sha256(b"".join(
-    (Path(__file__).parent / name).read_bytes() for name in ("engine.py", "tokenize.py"))
+    (Path(__file__).parent / name).read_bytes()
+    for name in ("engine.py", "tokenize.py", "names.py", "../ingest/places.py"))
 ).hexdigest()
 BACKENDS: tuple[str, ...] = ("rjieba", "jieba")
 # A lexicon entry without a frequency gets this one. jieba's suggest_freq would give the bare
@@ -46,6 +49,10 @@ _HAN = "\u4e00-\u9fd5"  # jieba's own Han range: characters outside it are never
 _CN_DIGITS = "〇零一二三四五六七八九"
 _CN_ORDINAL = "一二三四五六七八九十"
 _CN_NUMERALS = frozenset("〇零一二三四五六七八九十百千万亿两")
+# jieba's tags of conjunctions (c: 和, 及, 或, 而 ...) and of the particles 等, 之, 的 and 了 (u,
+# uj, ul). Not 地, 得, 过 and 着 (uv, ud, ug, uz): in a run of single characters they are more
+# often nouns and verbs (地锁, 过渡).
+_FUNCTION_TAGS = frozenset({"c", "u", "uj", "ul"})
 # ---------------------------------------------------------------------------------------------
 # Configuration
 
@@ -59,7 +66,10 @@ def _file_digest(path: Path | None) -> str:
         raise FileNotFoundError(f"resource file not found: {path}") from None
 
 
+@cache
 def _backend_version(backend: str) -> str:
+    # Looked up once per process: importlib.metadata scans the installed distributions, and
+    # the fingerprint is computed on every tokenize_text call.
     try:
         return importlib_metadata.version(backend)
     except importlib_metadata.PackageNotFoundError:
@@ -79,6 +89,12 @@ class TokenizerConfig:
         tokens on our input and is much faster.
     lexicon, stopwords, filler : path or None
         Resource files; ``None`` means no lexicon (stock jieba plus the pre-pass) or an empty list.
+    agency_names : path or None
+        ``agency_names.tsv``: agency names joined with the place or prefix before them into
+        tokens of kind ``org`` (长治市城市管理局, 市人社局); ``None``: no ``org`` tokens.
+    places : bool
+        Tag gazetteer place names (长治市, 海沧区, 江门, 留下街道) as kind ``place``, and add the
+        full names jieba does not know to its dictionary.
     """
 
     hmm: bool = True
@@ -86,13 +102,17 @@ class TokenizerConfig:
     lexicon: Path | None = field(default_factory=lambda: paths.RESOURCES / "lexicon.tsv")
     stopwords: Path | None = field(default_factory=lambda: paths.RESOURCES / "stopwords.txt")
     filler: Path | None = field(default_factory=lambda: paths.RESOURCES / "filler.txt")
+    agency_names: Path | None = field(
+        default_factory=lambda: paths.RESOURCES / "agency_names.tsv")
+    places: bool = True
 
     def __post_init__(self) -> None:
         if self.backend not in BACKENDS:
             raise ValueError(f"unknown backend {self.backend!r}; choose one of {BACKENDS}")
-        if not isinstance(self.hmm, bool):
-            raise TypeError(f"hmm must be True or False, got {self.hmm!r}")
-        for name in ("lexicon", "stopwords", "filler"):
+        for flag in ("hmm", "places"):
+            if not isinstance(getattr(self, flag), bool):
+                raise TypeError(f"{flag} must be True or False, got {getattr(self, flag)!r}")
+        for name in ("lexicon", "stopwords", "filler", "agency_names"):
             value = getattr(self, name)
             if value is not None and not isinstance(value, Path):
                 object.__setattr__(self, name, Path(value))
@@ -100,9 +120,12 @@ class TokenizerConfig:
     def segmentation_fingerprint(self) -> str:
         """Hash of everything that changes token boundaries or kinds: the cache key.
 
-        Covers the options, the backend's installed version, the source of this module (the
-        pre-pass rules) and the bytes of the lexicon file; not the stopword or filler lists,
-        whose flags are recomputed on every load.
+        Covers the options, the backend's installed version, the source of the tokenizer's
+        modules (the pre-pass and name rules, and the place-name rule of
+        ``analysis/ingest/places.py``), the bytes of the lexicon and agency names files and
+        the versions of jionlp (the gazetteer) and jieba (its dictionary decides which names
+        are common words); not the stopword or filler lists, whose flags are recomputed on
+        every load.
 
         Returns
         -------
@@ -111,7 +134,10 @@ class TokenizerConfig:
         """
         payload = {"rules": _SOURCE_DIGEST, "hmm": self.hmm, "backend": self.backend,
                    "backend_version": _backend_version(self.backend),
-                   "lexicon": _file_digest(self.lexicon)}
+                   "lexicon": _file_digest(self.lexicon),
+                   "agency_names": _file_digest(self.agency_names), "places": self.places,
+                   "gazetteer": _backend_version("jionlp"),
+                   "jieba_dictionary": _backend_version("jieba")}
         return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
     def fingerprint(self) -> str:
@@ -216,14 +242,20 @@ class _Engine:
         else:
             terms, freqs, tags = [], [], []
         self.lexicon = frozenset(terms)
+        self.names: Names = build_names(config.agency_names, config.places, known=self.lexicon)
+        # Conjunctions and particles, by jieba's own tags.
+        self.function_chars = frozenset(
+            word for word, (_, tag) in read_jieba_dictionary().items()
+            if len(word) == 1 and tag in _FUNCTION_TAGS)
         # Entries made only of Han characters go into jieba's dictionary; the others contain
         # characters jieba splits on (、+ digits ...) and are matched in the pre-pass instead.
-        entries = sorted((t, f, pos) for t, f, pos in zip(terms, freqs, tags, strict=True)
-                         if _is_han_only(t))
+        entries = sorted([*((t, f, pos) for t, f, pos in zip(terms, freqs, tags, strict=True)
+                            if _is_han_only(t)), *self.names.entries])
         protected = sorted((t for t in terms if not _is_han_only(t)), key=lambda t: (-len(t), t))
         make = _make_rjieba if config.backend == "rjieba" else _make_jieba
         self.cut = make(config.hmm, entries)
         self.protected = _build_protected(protected)
+        self.protected_plenums = _build_protected(protected, plenums=True)
 
     @cached_property
     def word_kinds(self) -> dict[str, str]:
@@ -251,12 +283,20 @@ def _engine(config: TokenizerConfig | None) -> _Engine:
     return engine
 
 
+# Plenary sessions named together share one 全会: 十九届二中、三中、四中、五中全会. jieba sees
+# 二中 / 三中 (a middle school's name) between the commas; the whole list is one name, like the
+# lexicon's 二十届三中全会.
+_PLENUMS = (rf"(?:[{_CN_ORDINAL}]{{1,3}}届)?(?:[{_CN_ORDINAL}]中[、和及与]){{1,8}}"
+            rf"[{_CN_ORDINAL}]中全会")
 
-def _build_protected(phrases: Sequence[str]) -> re.Pattern[str]:
+
+def _build_protected(phrases: Sequence[str], *, plenums: bool = False) -> re.Pattern[str]:
     # Found first, over the whole text: a phrase can start inside a run of Han characters
     # (推行双随机、一公开), where the scanner below would already have consumed it. Titles come
     # first so that a phrase inside a title stays part of the title.
     parts = [r"(?P<title>《[^《》\n]{1,150}》)"]
+    if plenums:
+        parts.append(f"(?P<plenums>{_PLENUMS})")
     if phrases:
         parts.append("(?P<phrase>" + "|".join(re.escape(t) for t in phrases) + ")")
     return re.compile("|".join(parts))

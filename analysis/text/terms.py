@@ -14,13 +14,19 @@ import pandas as pd
 
 from analysis.schema import check_columns
 
-__all__ = ["DEFAULT_TERM_KINDS", "KINDS", "select_terms"]
+__all__ = ["DEFAULT_TERM_KINDS", "KINDS", "NAME_KINDS", "select_terms"]
 
-KINDS: tuple[str, ...] = ("word", "title", "number", "date", "punct", "latin", "marker")
+KINDS: tuple[str, ...] = ("word", "title", "number", "date", "punct", "latin", "marker", "org",
+                          "place")
 """Every token kind the tokenizer tags."""
 
 DEFAULT_TERM_KINDS: tuple[str, ...] = ("word", "title", "latin")
-"""Token kinds counted as terms by default: not numbers, dates, punctuation or markers."""
+"""Token kinds counted as terms by default: not numbers, dates, punctuation or markers, and not
+the names of agencies (``org``) and places (``place``), which say who reports, not what."""
+
+NAME_KINDS: tuple[str, ...] = ("org", "place")
+"""Agency and place names: add them to count names too, ``kinds=(*DEFAULT_TERM_KINDS,
+*NAME_KINDS)``."""
 
 
 def select_terms(
@@ -40,15 +46,18 @@ def select_terms(
         The ``tokens`` table (:func:`~analysis.text.tokenize.tokenize_sentences`) or the
         build's ``counts`` table; not modified.
     kinds : iterable of str or None
-        Kinds to keep; by default words, titles and latin, so numbers, dates, punctuation and
-        list markers are left out. ``None`` keeps every kind.
+        Kinds to keep; by default words, titles and latin, so numbers, dates, punctuation,
+        list markers and agency and place names (``org``, ``place``: 长治市城市管理局, 海沧区)
+        are left out. ``(*DEFAULT_TERM_KINDS, *NAME_KINDS)`` keeps the names; ``None`` keeps
+        every kind.
     drop_stopwords : bool
         Drop function words (``is_stop``; a missing flag counts as false).
     drop_filler : bool
         Drop bureaucratic filler words (``is_filler``); off by default because filler words
         are what some research questions count.
     min_len : int
-        Drop tokens shorter than this many characters.
+        Drop tokens shorter than this many characters; ``min_len=2`` drops single characters
+        (的 is a stopword, but 局, 区 and 年 are pieces, not terms).
     exclude : iterable of str
         Further tokens to drop, for example place names.
 

@@ -3,9 +3,10 @@
 Stock jieba splits the fixed formulations (提法) this genre is made of: 习近平法治思想 comes out
 as 习近平 / 法治 / 思想. The lexicon's formulations go into a private tokenizer
 (:mod:`analysis.text.engine`); a pass before jieba protects spans it cannot keep whole (law
-titles in 《》, phrases with punctuation such as 双随机、一公开, numbers, dates, list markers),
-and every token is tagged with a kind so that :func:`~analysis.text.terms.select_terms` can
-leave out what is not a word.
+titles in 《》, phrases with punctuation such as 双随机、一公开, plenums named together, numbers,
+dates, list markers); agency and place names become tokens of their own
+(:mod:`analysis.text.names`); and every token is tagged with a kind so that
+:func:`~analysis.text.terms.select_terms` can leave out what is not a word.
 
 Segmentation is cached on disk under ``analysis.paths.CACHE / "tokens"``, keyed on the sha256
 of each document's sentence texts and on :meth:`TokenizerConfig.segmentation_fingerprint`.
@@ -40,6 +41,7 @@ from analysis.text.engine import (
     _Engine,
     _engine,
 )
+from analysis.text.names import join_org
 from analysis.text.resources import read_filler, read_stopwords
 
 __all__ = ["TOKEN_COLUMNS", "Token", "tag_text", "tokenize_sentences", "tokenize_text"]
@@ -75,7 +77,7 @@ _DATE = (
     r"|\d{1,2}:\d{2}(?::\d{2})?(?!\d)"
 )
 _NUMBER = r"\d+(?:\.\d+)?(?:[万亿]余?|余[万亿]?)?(?:%|‰)?"
-_LATIN = r"[0-9]*[A-Za-z][A-Za-z0-9]*"
+_LATIN = r"[0-9]*[A-Za-z][A-Za-z0-9]*(?:(?<=[0-9])\.[0-9]+)?"  # APP, 5G, PM2.5, V2.0
 
 _SCANNER = re.compile("|".join([
     f"(?P<marker>{_MARKER})",
@@ -102,10 +104,62 @@ def _other_kind(char: str) -> str:
 _NUMERAL_WORD = re.compile("[" + "".join(sorted(_CN_NUMERALS)) + "]+")
 
 
-def _word_kind(token: str, lexicon: frozenset[str]) -> str:
-    if token not in lexicon and _NUMERAL_WORD.fullmatch(token):
+def _word_kind(token: str, engine: _Engine) -> str:
+    """The kind of one of jieba's pieces, or one of the internal kinds of ``_SPECIAL``."""
+    if token in engine.lexicon:
+        return "word"
+    if _NUMERAL_WORD.fullmatch(token):
         return "number"
-    return "word"
+    names = engine.names
+    if len(token) > 1 and token not in names.known and token not in names.added \
+            and not engine.function_chars.isdisjoint(token):
+        # jieba's HMM joins runs of characters its dictionary left single, and a conjunction
+        # or particle among them is a word of its own: 县控及以上 gave 控及, 周一夜学等 gave
+        # 学等, 省和市 one token. Such a piece is split into its characters.
+        return "split"
+    kind = names.kind(token)
+    if kind is not None:
+        return kind
+    return "tail" if token in names.tails else "word"
+
+
+# Kinds that _word_kind gives and _special resolves: "split" (an HMM word to split), "agency"
+# (an org after a place or prefix, else a word), "tail" (the end of an agency name that begins
+# inside the place before it, else a word), and "org" (which may join the places before it).
+_SPECIAL = frozenset({"split", "agency", "tail", "org"})
+
+
+def _special(engine: _Engine, so_far: tuple[list[str], list[str], list[int], list[int]],
+             first: int, piece: str, kind: str, start: int) -> int:
+    """Add a piece of a special kind to the token lists; return the offset after it."""
+    tokens, kinds, starts, ends = so_far
+    if kind == "split":
+        for char in piece:
+            char_kind = engine.word_kinds.get(char) or _word_kind(char, engine)
+            tokens.append(char)
+            kinds.append("word" if char_kind in _SPECIAL else char_kind)
+            starts.append(start)
+            start += 1
+            ends.append(start)
+        return start
+    end = start + len(piece)
+    joined = join_org(so_far, first, piece, kind, engine.names, engine.lexicon)
+    if joined is None:
+        kind = "word"  # 政府 or 人民政府 alone, a tail after no place
+    else:
+        # 长治市 / 城市管理局 -> 长治市城市管理局: one org token from the first place (or
+        # prefix) on.
+        kind = "org"
+        if joined < len(tokens):
+            piece = "".join(tokens[joined:]) + piece
+            start = starts[joined]
+            for column in so_far:
+                del column[joined:]
+    tokens.append(piece)
+    kinds.append(kind)
+    starts.append(start)
+    ends.append(end)
+    return end
 
 
 def _scan(protected: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
@@ -136,18 +190,26 @@ def _tag(engine: _Engine, text: str) -> _Columns:
     ends: list[int] = []
     add_token, add_kind, add_start, add_end = (
         tokens.append, kinds.append, starts.append, ends.append)
+    so_far = (tokens, kinds, starts, ends)
     cut = engine.cut
     word_kinds = engine.word_kinds
     lexicon = engine.lexicon
     has_quote = False
-    for match in _scan(engine.protected, text):
+    # Plenums named together (二中、三中全会) are rare: their pattern is tried only when the
+    # text has one, since it would otherwise be tried at every numeral.
+    protected = engine.protected_plenums if "中全会" in text else engine.protected
+    for match in _scan(protected, text):
         group = match.lastgroup
         if group == "han":
             start = match.start()
+            first = len(tokens)
             for piece in cut(match.group()):
                 kind = word_kinds.get(piece)
                 if kind is None:
-                    kind = word_kinds[piece] = _word_kind(piece, lexicon)
+                    kind = word_kinds[piece] = _word_kind(piece, engine)
+                if kind in _SPECIAL:
+                    start = _special(engine, so_far, first, piece, kind, start)
+                    continue
                 add_token(piece)
                 add_kind(kind)
                 add_start(start)
@@ -161,7 +223,7 @@ def _tag(engine: _Engine, text: str) -> _Columns:
             if value in _QUOTES:
                 has_quote = True
             kind = _other_kind(value)
-        elif group == "phrase":
+        elif group == "phrase" or group == "plenums":
             kind = "word"
         elif group == "dash":
             kind = "punct"
@@ -247,8 +309,10 @@ def tag_text(text: str, *, config: TokenizerConfig | None = None) -> list[Token]
         ``(token, kind, start, end)`` in text order. Kinds:
         ``word``, ``title`` (a 《…》 title, brackets kept), ``number`` (814, 0.39, 100%, 1400余,
         3万余, Chinese numerals), ``date`` (2023年, 2023年度, 11月20日, 2024-03-11, the 2021 of
-        2021—2025年), ``punct``, ``latin`` (APP, 5G) and ``marker`` (一是, (一), line-initial
-        一、 and 1.).
+        2021—2025年), ``punct``, ``latin`` (APP, 5G, PM2.5), ``marker`` (一是, (一),
+        line-initial 一、 and 1.), ``org`` (an agency's name with the places or prefix before
+        it: 长治市城市管理局, 市人社局, 省住建厅; see :mod:`analysis.text.names`) and ``place``
+        (a gazetteer place name: 海沧区, 长治, 留下街道).
         ``text[start:end] == token`` except for a lexicon entry written with quotes inside,
         such as 行政执法“三项制度”: it becomes one token spelled as the entry, 行政执法三项制度,
         whose offsets span the quoted text.

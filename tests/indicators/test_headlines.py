@@ -137,7 +137,7 @@ def test_the_wide_export_has_a_row_per_report_and_never_a_sum(tmp_path):
     from analysis.paths import SEEDS
 
     build_corpus(SEEDS, tmp_path / "out", workers=1)
-    with (tmp_path / "out" / "headlines_wide.csv").open(encoding="utf-8") as fh:
+    with (tmp_path / "out" / "headlines_wide.csv").open(encoding="utf-8-sig") as fh:
         rows = {row["label"]: row for row in csv.DictReader(fh)}
     assert len(rows) == 5  # every report, stating something or not
     changzhi = rows["长治市城管局"]

@@ -58,6 +58,11 @@ def test_parallel_build_equals_serial_and_in_memory(generated, tmp_path):
     # manifest.csv has its own row.
     files = pd.read_csv(serial / "files.csv")
     assert len(files) == 19 and (files["status"] == "loaded").sum() == 17
+    # The CSVs start with a UTF-8 BOM, so that Excel on Chinese Windows reads them as UTF-8.
+    for name in ("files.csv", "reports.csv", "headlines_wide.csv"):
+        raw = (serial / name).read_bytes()
+        assert raw.startswith(b"\xef\xbb\xbf"), name
+        assert raw[3:].decode("utf-8").startswith(("file,", "doc_id,")), name
     assert files.set_index("file").loc["manifest.csv", "status"] == "manifest"
     assert len(list((serial / "tokens.parquet").glob("part-*.parquet"))) == 5
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import load_corpus
+from analysis import load_corpus, select_reports
 from analysis.ingest.corpus import ManifestError, read_manifest
 from analysis.ingest.normalize import normalize_line
 from analysis.paths import ROOT, SEEDS
@@ -337,3 +337,42 @@ def test_truncation_flag(tmp_path):
     reports = load_corpus(tmp_path).reports.set_index("file")
     assert reports["truncated"].to_dict() == {"cut.txt": True, "month.txt": False,
                                               "sentence.txt": False, "signature.txt": False}
+
+
+def test_complete_needs_a_signature_or_a_final_part(tmp_path):
+    opening = ("2023年,我局坚持以习近平新时代中国特色社会主义思想为指导,深入学习贯彻习近平法治思想,"
+               "全面推进法治政府建设,各项工作取得新进展。现将有关情况报告如下:\n"
+               "一、主要举措和成效\n局党组高度重视法治政府建设工作,多次召开专题会议研究部署,取得了明显成效。\n")
+    endings = {
+        # Ends on a full stop, but nothing shows the page was not cut after a paragraph.
+        "sentence.txt": "二、存在的不足\n普法形式不够新颖。",
+        "signed.txt": "二、存在的不足\n普法形式不够新颖。\n某某市司法局\n2024年1月10日",
+        "plans.txt": "二、存在的不足\n普法形式不够新颖。\n三、2024年工作安排\n继续推进依法行政。",
+        "cut.txt": "二、存在的不足\n普法形式不够新颖。\n三、2024年工作安排\n继续推进依法",
+    }
+    for name, ending in endings.items():
+        (tmp_path / name).write_text(opening + ending, encoding="utf-8")
+    reports = load_corpus(tmp_path).reports.set_index("file")
+    assert reports["complete"].to_dict() == {"cut.txt": False, "plans.txt": True,
+                                             "sentence.txt": False, "signed.txt": True}
+    assert reports["parts"].to_dict() == {
+        "cut.txt": "measures|shortcomings|plans", "plans.txt": "measures|shortcomings|plans",
+        "sentence.txt": "measures|shortcomings", "signed.txt": "measures|shortcomings"}
+    assert select_reports(reports.reset_index(), complete=True)["file"].tolist() == [
+        "plans.txt", "signed.txt"]
+
+
+def test_complete_on_the_seeds_and_the_openings(seeds, dev_openings):
+    # Every seed runs to its signature or its plans; every opening is cut mid-sentence.
+    assert seeds.reports["complete"].all()
+    assert seeds.reports.set_index("file")["parts"].to_dict() == {
+        "000_a366b11c6bb12e59.txt": "measures|shortcomings|plans",
+        "001_7e756e6a511fe527.txt": "measures|shortcomings|leadership|plans",
+        "002_e94d2d9e19816d1e.txt": "measures|shortcomings|plans",
+        "003_6cedf000a8b0ee3b.txt": "measures|shortcomings|leadership|plans",
+        "004_f91691d480d248cc.txt": "measures|shortcomings|leadership|plans|other",
+    }
+    openings = load_corpus(dev_openings).reports
+    assert not openings["complete"].any()
+    # 司法部's opening has thematic headings with no number and no part word: measures.
+    assert openings.set_index("file").loc["031_sifabu_2022_mirror.txt", "parts"] == "measures"

@@ -634,7 +634,7 @@ def test_mixed_folder_builds_with_the_cli(built, tmp_path):
     result = subprocess.run([sys.executable, "-m", "analysis", "build", str(folder), "--out",
                              str(out)], capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert result.returncode == 0, result.stderr
-    with (out / "files.csv").open(encoding="utf-8") as fh:
+    with (out / "files.csv").open(encoding="utf-8-sig") as fh:
         files = {row["file"]: row for row in csv.DictReader(fh)}
     assert set(files) == {p.name for p in folder.iterdir()}
     for name, fmt in picks.items():
@@ -645,6 +645,6 @@ def test_mixed_folder_builds_with_the_cli(built, tmp_path):
         ("skipped", NO_TEXT_LAYER)
     assert files["old.doc"]["status"] == "skipped"
     assert "legacy Word 97-2003" in files["old.doc"]["reason"]
-    with (out / "reports.csv").open(encoding="utf-8") as fh:
+    with (out / "reports.csv").open(encoding="utf-8-sig") as fh:
         reports = list(csv.DictReader(fh))
     assert sorted(r["format"] for r in reports) == ["docx", "html", "html", "pdf", "txt"]

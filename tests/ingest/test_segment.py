@@ -90,3 +90,28 @@ def test_split_sentences_spans():
     text = "一是全面部署。二是定期学习;三是“年终问效。”结尾"
     spans = split_sentences(text)
     assert [text[a:b] for a, b in spans] == ["一是全面部署。", "二是定期学习;", "三是“年终问效。”", "结尾"]
+
+
+def test_unnumbered_thematic_headings_count_as_measures_on_a_page_without_numbers():
+    # 司法部's page: headings carry neither a number nor a part word.
+    lines = ["2022年,司法部坚持以习近平新时代中国特色社会主义思想为指导,扎实推进法治政府建设,各项工作取得重要进展和成效。",
+             "统筹推进法治政府建设高质量发展",
+             "坚持把学习宣传贯彻党的二十大精神作为首要政治任务,切实贯彻落实到推进法治政府建设全过程和各方面。",
+             "深化行政执法体制改革",
+             "全面推行行政执法三项制度,组织开展行政执法案卷评查,行政执法质量不断提升,群众满意度明显提高。"]
+    sections, _ = segment_body(lines)
+    assert [(s.level, s.heading, s.part) for s in sections] == [
+        (0, "", "preamble"), (1, "统筹推进法治政府建设高质量发展", "measures"),
+        (1, "深化行政执法体制改革", "measures")]
+
+
+def test_short_lines_are_not_thematic_headings_where_they_should_not_be():
+    paragraph = "全面推行行政执法三项制度,组织开展行政执法案卷评查,行政执法质量不断提升,群众满意度明显提高。"
+    # A page with numbered headings keeps its short unnumbered lines as text.
+    numbered = ["一、主要举措和成效", paragraph, "深化行政执法体制改革", paragraph]
+    assert [s.heading for s in segment_body(numbered)[0]] == ["一、主要举措和成效"]
+    # A repeated title, a dated line and a short next line are not headings.
+    for line, following in [("某某市2023年法治政府建设年度报告", paragraph),
+                            ("二〇二四年三月十日印发", paragraph),
+                            ("深化行政执法体制改革", "持续推进。")]:
+        assert [s.part for s in segment_body(["前言。", line, following])[0]] == ["preamble"]

@@ -284,11 +284,34 @@ def test_save_figure_directory_precedence(tmp_path, monkeypatch):
         "top-terms-02",
     ],
 )
-def test_save_figure_rejects_bad_names(name, tmp_path):
+def test_save_figure_rejects_bad_names_in_the_curated_folder(name, tmp_path, monkeypatch):
+    # The curated figures folder keeps the NN-slug pattern of the notebooks' figures.
+    monkeypatch.setattr(paths, "FIGURES", tmp_path)
     fig = plotting.plot_top_terms(TERMS).get_figure()
-    with pytest.raises(ValueError, match="NN-slug-name"):
+    with pytest.raises(ValueError, match="NN-slug-name|not a file name"):
         plotting.save_figure(fig, name, figures_dir=tmp_path)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_save_figure_takes_any_file_name_elsewhere_and_three_formats(tmp_path):
+    fig = plotting.plot_top_terms(TERMS).get_figure()
+    first = plotting.save_figure(fig, "我的 figure", figures_dir=tmp_path,
+                                 formats=("png", "svg", "pdf"))
+    assert first == tmp_path / "我的 figure.png"
+    files = {p.suffix: p.read_bytes() for p in tmp_path.iterdir()}
+    assert set(files) == {".png", ".svg", ".pdf"}
+    assert files[".png"].startswith(b"\x89PNG") and files[".pdf"].startswith(b"%PDF")
+    # The Chinese shows without the font: SVG text as outlines, PDF glyphs embedded (Type 3).
+    assert b"<text" not in files[".svg"] and b"<path" in files[".svg"]
+    assert b"/Type3" in files[".pdf"] and b"CreationDate" not in files[".pdf"]
+    # Byte for byte the same on a second save.
+    plotting.save_figure(fig, "我的 figure", figures_dir=tmp_path, formats=("svg", "pdf"))
+    assert {p.suffix: p.read_bytes() for p in tmp_path.iterdir()} == files
+    for bad in ["../x", "", ".hidden"]:
+        with pytest.raises(ValueError, match="not a file name"):
+            plotting.save_figure(fig, bad, figures_dir=tmp_path)
+    with pytest.raises(ValueError, match="formats must be"):
+        plotting.save_figure(fig, "x", figures_dir=tmp_path, formats=("jpg",))
 
 
 def test_save_figure_rejects_non_figures(tmp_path):
@@ -504,6 +527,16 @@ def test_diverging_bars_order_colours_and_counts():
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["上升", "下降"]
 
 
+def test_diverging_bars_write_each_sides_own_count():
+    # Guards: annotate="n_target" wrote the target's counts beside the reference's bars.
+    frame = KEYNESS.assign(n_target=[1, 2, 3, 4, 5, 6], n_reference=[7, 8, 9, 10, 11, 12])
+    ax = plotting.plot_diverging_bars(frame, top=2, annotate=("n_target", "n_reference"))
+    # 甲 (+, n_target 1), 己 (+, 6), 乙 (-, n_reference 8), 丁 (-, 10).
+    assert [t.get_text() for t in ax.texts] == ["1", "6", "8", "10"]
+    with pytest.raises(ValueError, match="pair of columns"):
+        plotting.plot_diverging_bars(frame, annotate=("n_target",))
+
+
 # c1: g1 = 1, g2 = 2; c2: g1 = 3, g2 missing. Two groups -> bar slot 0.8 / 2 = 0.4:
 # g1 centres at y - 0.2, g2 at y + 0.2.
 GROUPED = pd.DataFrame(
@@ -644,3 +677,17 @@ def test_display_labels_name_ids_in_chinese_and_say_missing():
     ax = plotting.plot_heatmap(themes, index="label", columns="theme", values="rate")
     assert [t.get_text() for t in ax.get_xticklabels()] == ["营商环境", "行政执法"]
     plt.close("all")
+
+
+def test_legend_titles_can_be_set():
+    # Guards: the legend title was the column name ("part", "label") and could not be set.
+    ax = plotting.plot_bar_by_group(GROUPED, category="indicator", group="agency_short",
+                                    value="value", legend_title="机构")
+    assert ax.get_legend().get_title().get_text() == "机构"
+    default = plotting.plot_bar_by_group(GROUPED, category="indicator", group="agency_short",
+                                         value="value")
+    assert default.get_legend().get_title().get_text() == "agency_short"
+    shares = pd.DataFrame({"doc": ["a", "a"], "part": ["measures", "plans"], "n": [3, 1]})
+    ax = plotting.plot_stacked_shares(shares, index="doc", columns="part", values="n",
+                                      legend_title="部分")
+    assert ax.get_legend().get_title().get_text() == "部分"

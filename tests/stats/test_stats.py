@@ -764,3 +764,33 @@ def test_word_order_statistics_refuse_counts(seeds):
     _, counts = _seed_tokens_and_counts(seeds)
     with pytest.raises(ValueError, match="position"):
         st.kwic(counts, term="营商环境")
+
+
+def test_benjamini_hochberg_by_hand():
+    from analysis.stats.keyness import adjust_bh
+
+    # Sorted 0.005, 0.01, 0.03, 0.04 (m = 4): p * 4 / rank = 0.02, 0.02, 0.04, 0.04, and the
+    # running minimum from the largest p down leaves them so.
+    p = np.array([0.01, 0.04, 0.03, 0.005])
+    assert adjust_bh(p) == pytest.approx([0.02, 0.04, 0.04, 0.02])
+    # Running minimum: 0.04 * 3 / 2 = 0.06 is lowered to the next 0.05 * 3 / 3 = 0.05.
+    assert adjust_bh(np.array([0.05, 0.04, 0.001])) == pytest.approx([0.05, 0.05, 0.003])
+    # Families are adjusted apart; a q never exceeds 1.
+    q = adjust_bh(np.array([0.01, 0.9, 0.01, 0.6]), np.array(["a", "a", "b", "b"]))
+    assert q == pytest.approx([0.02, 0.9, 0.02, 0.6])
+    assert adjust_bh(np.array([0.9, 0.95])) == pytest.approx([0.95, 0.95])
+
+
+def test_keyness_and_distinctive_give_q_values_per_comparison(small):
+    from analysis.stats.keyness import adjust_bh
+
+    table = st.score_keyness(small, target=small["agency"].iloc[0], by="agency")
+    assert table["q_g2"].to_numpy() == pytest.approx(adjust_bh(table["p_g2"].to_numpy()))
+    assert (table["q_g2"] >= table["p_g2"]).all()
+    per_group = st.score_distinctive(small, by="agency")
+    for _, group in per_group.groupby("agency"):
+        assert group["q_chi2"].to_numpy() == pytest.approx(adjust_bh(group["p_chi2"].to_numpy()))
+    # Leaving terms out of the result does not change the others' q: all were tested.
+    fewer = st.score_keyness(small, target=small["agency"].iloc[0], by="agency",
+                             exclude=[table["term"].iloc[0]])
+    assert fewer["q_g2"].tolist() == table["q_g2"].iloc[1:].tolist()

@@ -152,3 +152,31 @@ def test_read_themes_rejects_unknown_theme(tmp_path):
     path.write_text("term\ttheme\n营商环境\tbusiness\n", encoding="utf-8")
     with pytest.raises(ValueError, match="unknown theme 'business'"):
         tokenizing.read_themes(path)
+
+
+# Version 2 of the lexicon: each set phrase in a sentence of the kind it was found in, with the
+# debris stock jieba (HMM on) left there, checked by hand.
+@pytest.mark.parametrize(("sentence", "phrase", "stock_debris"), [
+    ("践行“绿水青山就是金山银山”的发展新路", "绿水青山就是金山银山", ["金山", "银山"]),
+    ("把金山银山变成百姓的钱袋子", "金山银山", ["金山", "银山"]),
+    ("全体干部职工在思想上政治上行动上同党中央保持高度一致", "思想上政治上行动上", ["上同"]),
+    ("深入领会“十一个坚持”的深刻内涵", "十一个坚持", ["十一个"]),
+    ("学思践悟习近平法治思想", "学思践悟", ["学思践"]),
+    ("着力先行先试、改革创新", "先行先试", ["先试"]),
+    ("不断提升依法治教水平", "依法治教", ["治教"]),
+    ("法治理论考试全覆盖,实现应考尽考", "应考尽考", ["尽考"]),
+    ("纳入全市一本账实施", "一本账", ["一本"]),
+    ("整合“一制三化”政务服务事项", "一制三化", ["一制", "三化"]),
+    ("宜居宜业的港产城融合新城", "港产城融合", ["港产"]),
+    ("全域“无废城市”建设", "无废城市", ["无废"]),
+    ("深入贯彻党的十九大精神", "党的十九大", ["十九"]),
+    ("与行政相对人互动沟通", "行政相对人", ["相对"]),
+])
+def test_version2_phrase_in_its_sentence(sentence, phrase, stock_debris, stock):
+    stock_tokens = stock.lcut(sentence)
+    assert phrase not in stock_tokens
+    assert set(stock_debris) <= set(stock_tokens)
+    for config in (TokenizerConfig(), TokenizerConfig(backend="jieba")):
+        tokens = tokenize_text(sentence, config=config)
+        assert phrase in tokens
+        assert not set(stock_debris) & set(tokens)
