@@ -95,6 +95,10 @@ def main(argv: list[str] | None = None) -> int:
                          help="wait for another build writing into OUT instead of failing")
     p_build.add_argument("--follow-symlinks", action="store_true",
                          help="follow symbolic links that leave REPORTS or point to folders")
+    for flag, what in (("--extra-terms", "lexicon terms kept whole"),
+                       ("--extra-stopwords", "stopwords"), ("--extra-filler", "filler words")):
+        p_build.add_argument(flag, type=Path, default=None, metavar="FILE",
+                             help=f"one word per line: {what} added to the shipped list")
     defaults = Limits()
     for flag, name, what in (
             ("--max-file-mb", "max_file_bytes", "any input file's size"),
@@ -150,9 +154,20 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         limits = Limits(max_file_bytes=int(args.max_file_mb * 2**20),
                         max_text_bytes=int(args.max_text_mb * 2**20),
                         max_unpacked_bytes=int(args.max_unpacked_mb * 2**20))
+        extras = {f"extra_{name}": getattr(args, f"extra_{name}")
+                  for name in ("terms", "stopwords", "filler")
+                  if getattr(args, f"extra_{name}") is not None}
+        config = None
+        if extras:
+            from analysis.text import TokenizerConfig
+
+            try:
+                config = TokenizerConfig(**extras)
+            except (TypeError, ValueError) as exc:
+                parser.error(str(exc))
         counts = build(args.reports, args.out, manifest=args.manifest, progress=args.progress,
                        workers=args.workers, full=args.full, limits=limits, wait=args.wait,
-                       follow_symlinks=args.follow_symlinks)
+                       follow_symlinks=args.follow_symlinks, config=config)
         summary = ", ".join(f"{n} {status}" for status, n in counts.items()) or "no files"
         print(f"{args.reports}: {summary}; tables written to {args.out}", file=sys.stderr)
     return 0

@@ -76,6 +76,25 @@ def _backend_version(backend: str) -> str:
         return "not-installed"
 
 
+def _word_list(value: object, name: str) -> tuple[str, ...]:
+    """Words from a list or a one-word-per-line file, stripped, deduplicated, sorted."""
+    if isinstance(value, (str, Path)):
+        path = Path(value)
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ValueError(f"{name}: cannot read {path}: {exc}") from None
+        words = [line.split("#", 1)[0].strip() for line in text.splitlines()]
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        words = [w.strip() if isinstance(w, str) else w for w in value]
+        bad = [w for w in words if not isinstance(w, str)]
+        if bad:
+            raise TypeError(f"{name} must hold strings, got {bad[:3]!r}")
+    else:
+        raise TypeError(f"{name} must be a list of words or a file path, got {value!r}")
+    return tuple(sorted({w for w in words if w}))
+
+
 @dataclass(frozen=True)
 class TokenizerConfig:
     """Everything that decides the ``tokens`` table.
@@ -95,6 +114,10 @@ class TokenizerConfig:
     places : bool
         Tag gazetteer place names (长治市, 海沧区, 江门, 留下街道) as kind ``place``, and add the
         full names jieba does not know to its dictionary.
+    extra_terms, extra_stopwords, extra_filler : list of str or path
+        Words added to the shipped lexicon, stopword and filler lists (never replacing them):
+        a list such as ``["河长制"]`` or a UTF-8 file of one word per line (``#`` comments).
+        An extra term is kept whole by the tokenizer and flagged ``in_lexicon``.
     """
 
     hmm: bool = True
@@ -105,6 +128,9 @@ class TokenizerConfig:
     agency_names: Path | None = field(
         default_factory=lambda: paths.RESOURCES / "agency_names.tsv")
     places: bool = True
+    extra_terms: tuple[str, ...] | Path = ()
+    extra_stopwords: tuple[str, ...] | Path = ()
+    extra_filler: tuple[str, ...] | Path = ()
 
     def __post_init__(self) -> None:
         if self.backend not in BACKENDS:
@@ -116,6 +142,8 @@ class TokenizerConfig:
             value = getattr(self, name)
             if value is not None and not isinstance(value, Path):
                 object.__setattr__(self, name, Path(value))
+        for name in ("extra_terms", "extra_stopwords", "extra_filler"):
+            object.__setattr__(self, name, _word_list(getattr(self, name), name))
 
     def segmentation_fingerprint(self) -> str:
         """Hash of everything that changes token boundaries or kinds: the cache key.
@@ -136,6 +164,7 @@ class TokenizerConfig:
                    "backend_version": _backend_version(self.backend),
                    "lexicon": _file_digest(self.lexicon),
                    "agency_names": _file_digest(self.agency_names), "places": self.places,
+                   "extra_terms": list(self.extra_terms),
                    "gazetteer": _backend_version("jionlp"),
                    "jieba_dictionary": _backend_version("jieba")}
         return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
@@ -150,7 +179,9 @@ class TokenizerConfig:
         """
         payload = {"segmentation": self.segmentation_fingerprint(),
                    "stopwords": _file_digest(self.stopwords),
-                   "filler": _file_digest(self.filler)}
+                   "filler": _file_digest(self.filler),
+                   "extra_stopwords": list(self.extra_stopwords),
+                   "extra_filler": list(self.extra_filler)}
         return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
@@ -241,6 +272,9 @@ class _Engine:
             tags = [pos or None for pos in lexicon["pos"]]
         else:
             terms, freqs, tags = [], [], []
+        extra = [t for t in config.extra_terms if t not in set(terms)]
+        terms, freqs, tags = (terms + extra, freqs + [DEFAULT_LEXICON_FREQ] * len(extra),
+                              tags + [None] * len(extra))
         self.lexicon = frozenset(terms)
         self.names: Names = build_names(config.agency_names, config.places, known=self.lexicon)
         # Conjunctions and particles, by jieba's own tags.

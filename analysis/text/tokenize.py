@@ -492,8 +492,11 @@ def tokenize_sentences(
             pa.array(names.astype(str).tolist(), pa.string())).dictionary_decode()
 
     token, kind = segmented.column("token"), segmented.column("kind")
-    stopwords = read_stopwords(config.stopwords) if config.stopwords else frozenset()
-    filler = read_filler(config.filler) if config.filler else frozenset()
+    # The user's extra words add to the shipped lists.
+    stopwords = ((read_stopwords(config.stopwords) if config.stopwords else frozenset())
+                 | frozenset(config.extra_stopwords))
+    filler = ((read_filler(config.filler) if config.filler else frozenset())
+              | frozenset(config.extra_filler))
     words = pc.is_in(kind, value_set=pa.array(["word", "latin"]))
 
     def listed(words_list: frozenset[str]) -> pa.ChunkedArray:

@@ -402,3 +402,37 @@ def test_tokenizer_load_prints_nothing(tmp_path, capfd):
     assert err == ""
     assert out == "学习|习近平法治思想\n学习|习近平法治思想\n"
     assert (tmp_path / "fresh-cache" / "jieba" / "jieba.cache").is_file()
+
+
+# --- the user's extra words ---------------------------------------------------------------
+
+
+def test_extra_words_add_to_the_shipped_lists(tmp_path):
+    # Guards: a user's stopword file replaced the shipped list, so 的/和 came back to the top.
+    sentences = _sentences({"d": ["全面推行河长制和林长制的工作。"]})
+    stock = tokenize_sentences(sentences, cache=False)
+    assert [t for t in stock["token"]][:3] == ["全面推行", "河长", "制"]  # stock splits 河长制
+    words = tmp_path / "extra.txt"
+    words.write_text("# our additions\n林长制\n河长制  \n\n", encoding="utf-8")
+    config = TokenizerConfig(extra_terms=words, extra_stopwords=["全面推行"],
+                             extra_filler=("工作",))
+    ours = tokenize_sentences(sentences, config=config, cache=False).set_index("token")
+    assert list(ours.index) == ["全面推行", "河长制", "和", "林长制", "的", "工作", "。"]
+    assert ours.loc[["河长制", "林长制"], "in_lexicon"].all()
+    # The shipped stopwords (和, 的) stay; the extra one joins them; filler likewise.
+    assert ours.loc[["全面推行", "和", "的"], "is_stop"].all()
+    assert bool(ours.loc["工作", "is_filler"]) and not ours.loc["河长制", "is_stop"]
+    # A list and a file of the same words are the same configuration.
+    assert TokenizerConfig(extra_terms=["河长制", "林长制"]).fingerprint() == \
+        TokenizerConfig(extra_terms=words).fingerprint()
+    assert config.segmentation_fingerprint() != TokenizerConfig().segmentation_fingerprint()
+    # Stopwords do not change segmentation, so they reuse the cache.
+    assert TokenizerConfig(extra_stopwords=["x"]).segmentation_fingerprint() == \
+        TokenizerConfig().segmentation_fingerprint()
+
+
+def test_extra_words_refuse_what_is_not_a_word_list(tmp_path):
+    with pytest.raises(TypeError, match="extra_stopwords must hold strings"):
+        TokenizerConfig(extra_stopwords=[1, 2])
+    with pytest.raises(ValueError, match="extra_terms: cannot read"):
+        TokenizerConfig(extra_terms=tmp_path / "missing.txt")
