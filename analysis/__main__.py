@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -47,18 +48,29 @@ def run_notebooks(*, tables: Path | None = None, out: Path | None = None,
     import nbformat
     from nbclient import NotebookClient
 
-    from analysis.paths import NOTEBOOKS
+    from analysis.paths import FIGURES, NOTEBOOKS
+    from analysis.plotting.style import FIGURES_ENV
 
     notebooks = sorted(NOTEBOOKS.glob("[0-9][0-9]-*.ipynb"))
     written = []
     if out is None:
-        for path in notebooks:
-            nb = nbformat.read(path, as_version=4)
-            NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
-                           resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
-            nbformat.write(nb, path)
-            written.append(path)
-            print(f"executed {path.name}", file=sys.stderr)
+        # Only this run writes the committed figures; a notebook run by hand writes to the
+        # scratch folder. The kernels inherit the environment.
+        previous = os.environ.get(FIGURES_ENV)
+        os.environ[FIGURES_ENV] = str(FIGURES)
+        try:
+            for path in notebooks:
+                nb = nbformat.read(path, as_version=4)
+                NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
+                               resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
+                nbformat.write(nb, path)
+                written.append(path)
+                print(f"executed {path.name}", file=sys.stderr)
+        finally:
+            if previous is None:
+                os.environ.pop(FIGURES_ENV, None)
+            else:
+                os.environ[FIGURES_ENV] = previous
         return written
     import papermill as pm
 

@@ -20,6 +20,9 @@ TABLES: Path = ROOT / "build" / "tables"
 TESTS: Path = ROOT / "tests"
 # Derived data that can always be rebuilt; git ignores it.
 CACHE: Path = Path(os.environ.get("FZZF_CACHE", ROOT / ".cache"))
+# Where save_figure writes when neither figures_dir nor FZZF_FIGURES says: running a notebook
+# by hand never overwrites the committed figures; only `make figures` writes FIGURES.
+SCRATCH_FIGURES: Path = CACHE / "figures"
 # Development material outside the repo: present on CI and developer machines, absent in a user's clone.
 SHARED: Path = ROOT.parent / "shared"
 DEV_OPENINGS: Path = SHARED / "dev-openings"

@@ -9,7 +9,8 @@
 - :mod:`~analysis.plotting.save`: :func:`save_figure` writes ``<figures dir>/NN-slug-name.png``
   with a fixed dpi and without the ``Software`` text chunk, so two runs give byte-identical
   files. The figures folder is the ``figures_dir`` argument, else the ``FZZF_FIGURES``
-  environment variable (relative to the repository root), else :data:`analysis.paths.FIGURES`.
+  environment variable (relative to the repository root), else the scratch folder
+  :data:`analysis.paths.SCRATCH_FIGURES`; only `make figures` writes :data:`analysis.paths.FIGURES`.
 - :mod:`~analysis.plotting.bars`, :mod:`~analysis.plotting.matrices`,
   :mod:`~analysis.plotting.change`, :mod:`~analysis.plotting.wordclouds`: the ``plot_*``
   functions. They take the long tables of the statistics, never mutate them, and return the

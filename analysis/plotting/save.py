@@ -30,7 +30,7 @@ def _figures_dir(figures_dir: str | os.PathLike[str] | None) -> Path:
         # nbval and papermill run notebooks from notebooks/, so a relative override is taken
         # from the repository root (where make runs), not from the working directory.
         return path if path.is_absolute() else paths.ROOT / path
-    return paths.FIGURES
+    return paths.SCRATCH_FIGURES
 
 
 def _as_figure(fig: Any) -> Figure:
@@ -83,7 +83,9 @@ def save_figure(
         name will do (no folder separators).
     figures_dir : path-like, optional
         Folder to write into. Defaults to ``$FZZF_FIGURES`` (relative values are taken from the
-        repository root), else :data:`analysis.paths.FIGURES`. Created if missing.
+        repository root), else the scratch folder :data:`analysis.paths.SCRATCH_FIGURES`
+        (``.cache/figures``), so that a notebook run by hand never overwrites the committed
+        figures; ``make figures`` sets ``FZZF_FIGURES`` to ``figures/``. Created if missing.
     formats : sequence of {"png", "svg", "pdf"}, default ("png",)
         The files to write, one per format, side by side.
 

@@ -252,9 +252,12 @@ def test_save_figure_accepts_axes_and_overwrites_identically(tmp_path):
 
 def test_save_figure_directory_precedence(tmp_path, monkeypatch):
     fig = plotting.plot_top_terms(TERMS).get_figure()
-    monkeypatch.setattr(paths, "FIGURES", tmp_path / "default")
+    monkeypatch.setattr(paths, "FIGURES", tmp_path / "committed")
+    monkeypatch.setattr(paths, "SCRATCH_FIGURES", tmp_path / "scratch")
     monkeypatch.delenv(plotting.FIGURES_ENV, raising=False)
-    assert plotting.save_figure(fig, "03-x") == tmp_path / "default" / "03-x.png"
+    # Without a folder or the environment, a figure goes to scratch, never to the committed.
+    assert plotting.save_figure(fig, "03-x") == tmp_path / "scratch" / "03-x.png"
+    assert not (tmp_path / "committed").exists()
     monkeypatch.setenv(plotting.FIGURES_ENV, str(tmp_path / "env"))
     assert plotting.save_figure(fig, "03-x") == tmp_path / "env" / "03-x.png"
     # A relative override is taken from the repository root, not the working directory.
