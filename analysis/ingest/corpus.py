@@ -345,8 +345,7 @@ def parse_report(doc: Document, *, file: str, sha256: str) -> dict:
         "doc_number": meta.doc_number, "page_source": meta.page_source,
         "source_url": doc.meta.get("url"), "page_title": meta_facts.get("page_title"),
         "n_chars": len(text), "n_paragraphs": len(body), "n_sections": len(sections),
-        "truncated": truncated or any(w.startswith("possibly truncated") for w in warnings),
-        "complete": complete,
+        "truncated": truncated, "complete": complete,
         "parts": "|".join(p for p in PARTS if p != "preamble" and p in parts),
         "text": text,
     }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
@@ -39,11 +39,13 @@ class ReadableTable:
     Use :func:`show_table` to make one; ``frame`` is the table shown.
     """
 
-    def __init__(self, frame: pd.DataFrame, *, styles: Mapping[str, str], header: str,
-                 precision: int, show_index: bool, note: str) -> None:
+    def __init__(self, frame: pd.DataFrame, *, styles: Mapping[str, str],
+                 headers: Mapping[str, str], precision: int, show_index: bool, note: str,
+                 html_columns: frozenset[str] = frozenset()) -> None:
         self.frame = frame
         self._styles = dict(styles)
-        self._header = header
+        self._headers = dict(headers)
+        self._html = html_columns
         self._precision = precision
         self._show_index = show_index
         self._note = note
@@ -54,12 +56,14 @@ class ReadableTable:
 
     def _repr_html_(self) -> str:
         frame = self.frame.reset_index() if self._show_index else self.frame
-        head = "".join(f'<th style="{self._header}">{html.escape(str(c))}</th>'
+        head = "".join(f'<th style="{self._headers[str(c)]}">{html.escape(str(c))}</th>'
                        for c in frame.columns)
         rows = []
         for values in frame.itertuples(index=False, name=None):
             cells = "".join(
-                f'<td style="{self._styles[str(c)]}">{html.escape(_cell(v, self._precision))}</td>'
+                f'<td style="{self._styles[str(c)]}">'
+                + (_cell(v, self._precision) if str(c) in self._html
+                   else html.escape(_cell(v, self._precision))) + "</td>"
                 for c, v in zip(frame.columns, values, strict=True))
             rows.append(f"<tr>{cells}</tr>")
         note = f"<p>{html.escape(self._note)}</p>" if self._note else ""
@@ -75,6 +79,7 @@ def show_table(
     precision: int = 3,
     max_rows: int | None = 50,
     align: Mapping[str, str] | None = None,
+    html_columns: Sequence[str] = (),
 ) -> ReadableTable:
     """A table that reads at notebook width: text wraps left-aligned, numbers stay right.
 
@@ -103,6 +108,9 @@ def show_table(
     align : mapping, optional
         Alignment by column, overriding the default, e.g. ``{"left": "right"}`` for the left
         context of a concordance, so that it reads up to the keyword.
+    html_columns : sequence of str
+        Columns whose text is HTML the caller built and escaped (a ``<details>`` that opens
+        the evidence sentence), written as it is; every other cell is escaped.
 
     Returns
     -------
@@ -121,8 +129,12 @@ def show_table(
         styles[str(column)] = (f"text-align: {side}; white-space: normal; min-width: 5em; "
                                f"max-width: {text_width}" if text else
                                f"text-align: {side}; white-space: nowrap")
-    header = f"text-align: left; white-space: normal; max-width: {header_width}"
+    # A header sits on the same side as its column's values.
+    headers = {column: f"text-align: {style.split(';')[0].split(': ')[1]}; "
+                       f"white-space: normal; max-width: {header_width}"
+               for column, style in styles.items()}
     left_out = len(frame) - len(shown)
     note = f"({left_out} more rows not shown)" if left_out > 0 else ""
-    return ReadableTable(shown, styles=styles, header=header, precision=precision,
-                         show_index=show_index, note=note)
+    return ReadableTable(shown, styles=styles, headers=headers, precision=precision,
+                         show_index=show_index, note=note,
+                         html_columns=frozenset(map(str, html_columns)))

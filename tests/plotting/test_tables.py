@@ -58,3 +58,14 @@ def test_the_output_is_the_same_on_every_run_and_the_input_is_untouched():
     assert show_table(FRAME)._repr_html_() == show_table(FRAME.copy())._repr_html_()
     assert repr(show_table(FRAME)) == repr(show_table(FRAME.copy()))
     pd.testing.assert_frame_equal(FRAME, before)
+
+
+def test_headers_follow_their_column_and_html_columns_are_kept():
+    html = show_table(FRAME)._repr_html_()
+    sides = re.findall(r'<th style="text-align: (\w+);', html)
+    assert sides == ["left", "left", "right", "right", "right"]
+    frame = pd.DataFrame({"evidence": ["<details><summary>814起</summary>句子</details>"],
+                          "note": ["<b>not html</b>"]})
+    out = show_table(frame, html_columns=["evidence"])._repr_html_()
+    assert "<details><summary>814起</summary>句子</details>" in out
+    assert "&lt;b&gt;not html&lt;/b&gt;" in out
