@@ -122,17 +122,16 @@ def show_table(
     show_index = any(name is not None for name in shown.index.names)
     full = shown.reset_index() if show_index else shown
     align = dict(align or {})
-    styles = {}
+    styles, headers = {}, {}
     for column in full.columns:
         text = _is_text(full[column])
         side = align.get(str(column), "left" if text else "right")
         styles[str(column)] = (f"text-align: {side}; white-space: normal; min-width: 5em; "
                                f"max-width: {text_width}" if text else
                                f"text-align: {side}; white-space: nowrap")
-    # A header sits on the same side as its column's values.
-    headers = {column: f"text-align: {style.split(';')[0].split(': ')[1]}; "
-                       f"white-space: normal; max-width: {header_width}"
-               for column, style in styles.items()}
+        # A header sits on the same side as its column's values.
+        headers[str(column)] = (f"text-align: {side}; white-space: normal; "
+                                f"max-width: {header_width}")
     left_out = len(frame) - len(shown)
     note = f"({left_out} more rows not shown)" if left_out > 0 else ""
     return ReadableTable(shown, styles=styles, headers=headers, precision=precision,
