@@ -15,11 +15,16 @@ export PYTHONHASHSEED := 0
 
 setup: $(STAMP)
 
+# setuptools notes "Editable installation. Please be careful with folders in your working
+# directory with the same name as your package" on every editable install of a flat layout
+# (analysis/ beside pyproject.toml), as information, not as a problem of this project: the
+# editable install filters out that one message and no other.
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	PYTHONWARNINGS="ignore:Editable installation" \
+		$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
 # One data flow: `make tables` builds the corpus tables (incrementally), `make figures`

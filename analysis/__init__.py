@@ -14,7 +14,9 @@ One prefix means one thing:
   columns (:func:`add_report_columns`); ``tokenize_``/``tag_``: cut text into tokens;
   ``extract_``: find values in text (:func:`extract_indicators`);
 - ``count_``, ``score_``, ``find_``, ``check_``, ``pivot_``: statistics on a table;
-- ``plot_``: draw a figure and return its Axes or Figure; ``save_figure`` writes it.
+- ``plot_``: draw a figure and return its Axes or Figure; ``save_figure`` writes it;
+- ``write_``: write tables to a file for people outside Python (:func:`write_workbook`,
+  :func:`write_manifest`).
 
 Subpackages follow the data flow: :mod:`analysis.ingest` (formats, normalize, segment,
 metadata, places, build), :mod:`analysis.text` (tokenize, word lists, term selection),
@@ -40,10 +42,13 @@ __version__ = "0.1.0"
 # Name -> module. Imported on first use (PEP 562), so `import analysis` stays cheap for build
 # workers, which never plot.
 _EXPORTS: dict[str, str] = {
-    **dict.fromkeys(["Corpus", "add_report_columns", "load_corpus", "read_manifest",
-                     "select_reports"], "analysis.ingest.corpus"),
+    **dict.fromkeys(["Corpus", "add_report_columns", "load_corpus", "select_reports"],
+                   "analysis.ingest.corpus"),
+    "read_manifest": "analysis.ingest.manifest",
     **dict.fromkeys(["build_corpus", "read_table", "read_tables"], "analysis.ingest.build"),
     "list_place_terms": "analysis.ingest.places",
+    "write_workbook": "analysis.ingest.export",
+    "write_manifest": "analysis.ingest.review",
     **dict.fromkeys(["TokenizerConfig", "read_agency_names", "read_filler", "read_lexicon",
                      "read_stopwords", "read_themes", "select_terms", "tag_text",
                      "tokenize_sentences", "tokenize_text"], "analysis.text"),

@@ -12,8 +12,8 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-__all__ = ["CATEGORY_LABELS", "LEVEL_LABELS", "MISSING_LABEL", "PART_LABELS", "THEME_LABELS",
-           "display", "display_labels"]
+__all__ = ["CATEGORY_LABELS", "COLUMN_LABELS", "LEVEL_LABELS", "MISSING_LABEL", "PART_LABELS",
+           "THEME_LABELS", "column_label", "display", "display_labels"]
 
 PART_LABELS: dict[str, str] = {
     "preamble": "导语", "measures": "举措和成效", "shortcomings": "不足和原因",
@@ -44,6 +44,17 @@ CATEGORY_LABELS: dict[str, str] = {
 """Indicator categories (``indicators.category``): those of
 ``resources/indicator_categories.tsv`` plus the fall-back ``other``."""
 
+COLUMN_LABELS: dict[str, str] = {
+    "n": "次数", "rate_per_10k": "每万词频次", "share": "占比", "part": "报告部分",
+    "admin_level": "行政层级", "theme": "主题", "category": "指标类别", "indicator": "指标",
+    "year": "年份", "label": "报告", "agency": "机构", "agency_short": "机构",
+    "province": "省份", "city": "城市", "unit_kind": "单位类型", "term": "词语",
+    "log_odds": "对数优势比", "g2": "对数似然比 G²", "similarity": "相似度",
+    "value_std": "数值", "n_chars": "字数", "tf_idf": "tf-idf",
+}
+"""Columns (``sections.part``, ``rate_per_10k``…): the default axis, legend and colour-bar
+titles of the plot functions, which a ``xlabel``/``legend_title``/… argument replaces."""
+
 MISSING_LABEL = "(未注明 not stated)"
 """What a figure shows for a missing value."""
 
@@ -65,6 +76,11 @@ def display(value: object, labels: Mapping[object, str] | None = None) -> str:
     if isinstance(value, str):
         return _ALL.get(value, value)
     return str(value)
+
+
+def column_label(name: str) -> str:
+    """The title a figure shows for column ``name``: its Chinese name, else the name itself."""
+    return COLUMN_LABELS.get(name, name)
 
 
 def display_labels(values, labels: Mapping[object, str] | None = None) -> list[str]:

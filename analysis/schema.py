@@ -11,6 +11,11 @@ whole number that may be missing, ``int64``, ``float64`` and ``bool`` otherwise.
 ``counts`` table's text columns are ``category`` (categories sorted): it has one row per
 report and token, tens of millions at national scale, and integer codes keep it in memory
 at a tenth of the size of one string per row.
+
+:data:`DESCRIPTIONS` says in a sentence what each column of the tables a co-author receives
+(``reports``, ``files``, ``headlines``) holds: the codebook of the workbook export
+(:mod:`analysis.ingest.export`) is written from it, so a new column of those tables needs a
+description here too (a test checks).
 """
 
 from __future__ import annotations
@@ -19,7 +24,8 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
-__all__ = ["TABLES", "check_columns", "columns", "conform", "empty", "frame", "sort_categories"]
+__all__ = ["DESCRIPTIONS", "TABLES", "check_columns", "columns", "conform", "empty", "frame",
+           "sort_categories"]
 
 _TEXT = "str"
 _CODED = "category"
@@ -52,7 +58,7 @@ TABLES: dict[str, dict[str, str]] = {
     },
     "files": {
         "file": _TEXT, "status": _TEXT, "reason": _TEXT, "doc_id": _TEXT, "format": _TEXT,
-        "encoding": _TEXT,
+        "encoding": _TEXT, "manifest_row": _TEXT, "overridden": _TEXT,
     },
     "tokens": {
         "doc_id": _TEXT, "section_id": _TEXT, "para_id": "int64", "sent_id": "int64",
@@ -83,6 +89,95 @@ TABLES: dict[str, dict[str, str]] = {
     },
 }
 
+
+# Where an inferred value came from, for the *_source columns.
+_SOURCES = ("manifest, title, page (the page's metadata block), url (the page's address), "
+            "signature, body or place lookup")
+
+DESCRIPTIONS: dict[str, dict[str, str]] = {
+    "reports": {
+        "doc_id": "Report id: the first 16 hex digits of the SHA-256 of the normalized body "
+                  "text; the same report saved twice has the same id.",
+        "file": "Path of the report's file, relative to the input folder.",
+        "sha256": "SHA-256 of the file's bytes, as read.",
+        "format": "Format the file was read as: txt, html, docx or pdf.",
+        "encoding": "Text encoding the file was decoded from (utf-8, gb18030, ...).",
+        "script": "simplified, or traditional: the page was converted to simplified characters.",
+        "title": "Title of the report, as the page states it.",
+        "agency": "Official name of the reporting agency.",
+        "agency_short": "Short agency name, for plot labels.",
+        "label": "Plot label, unique in the corpus: agency_short, with the year or file "
+                 "name added where two reports share it.",
+        "agency_stated": "The agency's name as the text gives it.",
+        "agency_source": f"Where agency came from: {_SOURCES}.",
+        "unit_kind": "Kind of unit: government, department, street_office, township, or joint "
+                     "(issued with its Party committee).",
+        "party_committee": "The Party committee (中共…委员会) of a joint report.",
+        "admin_level": "Administrative level: national, province, city, district or street.",
+        "admin_level_source": f"Where admin_level came from: {_SOURCES}, or addressee "
+                              "(whom the report is addressed to).",
+        "province": "Province of the agency.",
+        "city": "City (prefecture level) of the agency.",
+        "district": "District or county of the agency.",
+        "adcode": "Administrative division code of the agency's place (GB/T 2260).",
+        "place_source": f"Where province, city, district and adcode came from: {_SOURCES}.",
+        "year": "Year the report covers.",
+        "year_source": f"Where year came from: {_SOURCES}.",
+        "published": "ISO date the page says the report was published.",
+        "published_source": f"Where published came from: {_SOURCES}; repost (a repost "
+                            "without the original date) or repost original (the date its "
+                            "lead states).",
+        "signed": "ISO date under the signature, or the page's 成文日期.",
+        "doc_number": "Document number (文号) the page states.",
+        "page_source": "The page's 来源/信息来源 line: who the page says the text is from.",
+        "source_url": "Address of the saved page (canonical URL), when the file keeps it.",
+        "page_title": "The page's HTML <title>.",
+        "n_chars": "Characters in the normalized body text.",
+        "n_paragraphs": "Body lines (paragraphs).",
+        "n_sections": "Sections (headings, the preamble included).",
+        "truncated": "The last line ends mid-sentence: the page may be cut off.",
+        "complete": "The body runs to a closing signature or date, or to a final part (plans "
+                    "or other); false for a truncated page.",
+        "parts": "The statutory parts the report contains, |-joined in order: measures, "
+                 "shortcomings, leadership, plans, other.",
+        "text": "Normalized body text; start/end offsets of other tables point into it.",
+    },
+    "files": {
+        "file": "Path of the entry, relative to the folder that holds every input.",
+        "status": "What became of it: loaded, skipped, duplicate, missing (named by the "
+                  "manifest, absent) or manifest (the manifest itself).",
+        "reason": "Why it was skipped, missing or a duplicate; for a loaded file its "
+                  "warnings, ;-joined, or ok.",
+        "doc_id": "Id of the report it holds (loaded and duplicate files).",
+        "format": "Format the file was read as: txt, html, docx, pdf (csv for the manifest).",
+        "encoding": "Text encoding the file was decoded from.",
+        "manifest_row": "The manifest and row that gave the file's metadata, e.g. "
+                        "sub/manifest.csv:3; empty when no manifest names the file.",
+        "overridden": "The fields whose manifest value differs from the inferred one (a "
+                      "value filled where inference found none counts), |-joined, e.g. "
+                      "agency|year.",
+    },
+    "headlines": {
+        "doc_id": "Report id (see reports).",
+        "indicator": "Catalogue indicator id (resources/indicator_catalogue.tsv).",
+        "value": "Value as written (150 of 150余万元); empty when the statements conflict.",
+        "unit": "Unit as written (万元, 起, %).",
+        "value_std": "Value in the standard unit (1500000 for 150余万元).",
+        "unit_std": "Standard unit (元, 起, %).",
+        "approx": "The value is approximate (余, 多, 近, 约, 以上, 超过).",
+        "low": "Lower bound of an approximate value, in the standard unit.",
+        "high": "Upper bound of an approximate value, in the standard unit.",
+        "period": "Period the statement covers: 全年, 截至11月, or empty when not stated.",
+        "scope": "area (the whole 区/市/县... it governs) or unit (the agency itself).",
+        "span": "The evidence: exact source text of the chosen statement.",
+        "start": "Character offset of span in the report's text.",
+        "end": "Character offset just after span in the report's text.",
+        "sent_id": "Sentence of the evidence (sentences table).",
+        "n_statements": "Statements of the indicator in the report that are not breakdowns.",
+        "alternatives": "The other statements' spans, ;-joined.",
+        "conflict": "A later statement is larger than the first: no value is chosen.",
+    },
+}
 
 def columns(table: str) -> list[str]:
     """The columns of ``table``, in order."""

@@ -77,7 +77,7 @@ def test_every_module_declares_its_public_names(path):
 def test_the_curated_api_resolves_and_keeps_its_prefixes():
     prefixes = ("load_", "build_", "read_", "select_", "add_", "tokenize_", "tag_", "extract_",
                 "count_", "score_", "find_", "check_", "pivot_", "list_", "plot_", "save_",
-                "show_", "use_")
+                "show_", "use_", "write_")  # write_: writes a file (write_workbook)
     for name in analysis.__all__:
         assert callable(getattr(analysis, name)), name
         if name[0].islower() and name not in ("kwic", "display"):

@@ -57,7 +57,7 @@ def test_empty_corpus_has_every_column(tmp_path):
 def test_conform_casts_and_names_what_is_missing():
     frame = pd.DataFrame({"file": ["a.txt"], "status": ["skipped"], "reason": [None],
                           "doc_id": [pd.NA], "format": ["txt"], "encoding": [float("nan")],
-                          "extra": [1]})
+                          "manifest_row": [None], "overridden": [None], "extra": [1]})
     out = schema.conform(frame, "files")
     _assert_schema(out, "files")
     assert out[["reason", "doc_id", "encoding"]].isna().all(axis=None)
@@ -73,3 +73,14 @@ def test_readme_lists_the_schema():
     for table, cell in rows.items():
         named = re.findall(r"`(\w+)`", re.sub(r"\([^)]*\)", "", cell))
         assert sorted(named) == sorted(schema.columns(table)), table
+
+
+def test_every_column_a_co_author_receives_is_described():
+    # The workbook's codebook (analysis.ingest.export) is written from DESCRIPTIONS.
+    exported = {"reports": schema.columns("reports"), "files": schema.columns("files"),
+                "headlines": schema.columns("headlines")}
+    assert set(schema.DESCRIPTIONS) == set(exported)
+    for table, names in exported.items():
+        described = schema.DESCRIPTIONS[table]
+        assert [c for c in dict.fromkeys(names) if not described.get(c, "").strip()] == [], table
+        assert set(described) <= set(names), f"{table}: descriptions of no column"

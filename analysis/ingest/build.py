@@ -35,17 +35,14 @@ import pandas as pd
 from analysis import paths, schema
 from analysis.ingest.corpus import (
     FILE_COLUMNS,
-    MANIFEST_NAME,
     REPORT_COLUMNS,
     Corpus,
     add_labels,
     assemble_corpus,
-    list_inputs,
-    manifest_entry,
     read_input,
-    read_manifest,
     select_reports,
 )
+from analysis.ingest.manifest import resolve_manifests
 from analysis.ingest.publish import (
     current_generation,
     link_previous,
@@ -56,7 +53,7 @@ from analysis.ingest.publish import (
     run_tasks,
 )
 from analysis.ingest.readers import DEFAULT_LIMITS, Limits
-from analysis.ingest.scan import Entry
+from analysis.ingest.scan import Entry, scan_sources
 
 __all__ = ["BuildSummary", "CHUNK_SIZE", "PART_TABLES", "STATE_COLUMNS", "STATE_DIR",
            "build_chunk", "build_corpus", "csv_safe", "parse_fingerprint", "read_table",
@@ -264,7 +261,7 @@ def _read_state(generation: Path | None, meta: dict) -> tuple[pd.DataFrame | Non
 
 
 def build_corpus(
-    reports_dir: Path | str,
+    reports_dir: Path | str | Sequence[Path | str],
     out: Path | str,
     *,
     manifest: Path | str | None = None,
@@ -281,16 +278,20 @@ def build_corpus(
 
     Parameters
     ----------
-    reports_dir : path
-        Folder of report files, read recursively; every entry gets a row in files.csv.
+    reports_dir : path or list of paths
+        A folder of report files (read recursively), a file, or any mix of them in a list,
+        named as :func:`~analysis.ingest.corpus.load_corpus` names them; every entry gets a
+        row in files.csv.
     out : path
         Output folder (see :mod:`analysis.ingest.publish` for its layout):
         ``<table>.parquet/part-NNNNN.parquet`` for reports, sections, paragraphs,
         sentences, tokens, counts (doc_id, token, kind, flags, n) and indicators;
         ``reports.csv`` (without text, with ``label``) and ``files.csv``. It must not be
-        inside ``reports_dir``.
+        inside a reports folder.
     manifest : path, optional
-        Curated metadata; default ``reports_dir/manifest.csv`` when present.
+        Curated metadata in place of the top folder's ``manifest.csv``; every other
+        ``manifest.csv`` in the tree applies to its folder (see
+        :mod:`analysis.ingest.manifest`).
     workers : int, optional
         Worker processes; default the number of CPUs. 1 runs serially in this process.
     full : bool
@@ -317,33 +318,40 @@ def build_corpus(
     BuildLocked
         Another build holds ``out`` (unless ``wait``).
     ManifestError
-        A malformed manifest, naming the file and row.
+        A malformed or ambiguous manifest, naming the file and rows.
     """
-    root, out = Path(reports_dir), Path(out)
-    if not root.is_dir():
-        raise FileNotFoundError(f"{root}: no such folder")
-    prepare_out(out, root)
+    sources = [Path(reports_dir)] if isinstance(reports_dir, (str, Path)) else \
+        [Path(p) for p in reports_dir]
+    if not sources:
+        raise FileNotFoundError("no reports folder or file given")
+    # One source that is not there is a typo; in a list it is a row of files.csv, as in
+    # load_corpus, so that one missing file never stops a build.
+    if len(sources) == 1 and not os.path.lexists(sources[0]):
+        raise FileNotFoundError(f"{sources[0]}: no such folder or file")
+    out = Path(out)
+    for source in (s for s in sources if os.path.lexists(s)):
+        # A file given by itself is read alone: OUT may sit beside it, never around it.
+        prepare_out(out, source)
     with locked(out, wait=wait):
-        return _build_locked(root, out, manifest=manifest, workers=workers, full=full,
+        return _build_locked(sources, out, manifest=manifest, workers=workers, full=full,
                              config=config, progress=progress, chunk_size=chunk_size,
                              limits=limits, follow_symlinks=follow_symlinks)
 
 
-def _build_locked(root: Path, out: Path, *, manifest, workers, full, config, progress,
-                  chunk_size, limits, follow_symlinks) -> BuildSummary:
+def _build_locked(sources: list[Path], out: Path, *, manifest, workers, full, config,
+                  progress, chunk_size, limits, follow_symlinks) -> BuildSummary:
     from analysis.text import TokenizerConfig
 
     started = time.perf_counter()
     config = config if config is not None else TokenizerConfig()
     workers = workers or os.cpu_count() or 1
-    manifest_path = Path(manifest) if manifest else (
-        root / MANIFEST_NAME if (root / MANIFEST_NAME).is_file() else None)
-    manifest_rows = read_manifest(manifest_path) if manifest_path else None
+    _, entries = scan_sources(sources if len(sources) > 1 else sources[0],
+                              follow_symlinks=follow_symlinks)
+    entries, plan = resolve_manifests(entries, manifest=manifest)
     meta = {"parse": parse_fingerprint(),
             "tokens": config.segmentation_fingerprint() + config.fingerprint(),
-            "manifest": hashlib.sha256(manifest_path.read_bytes()).hexdigest()
-            if manifest_path else None,
-            "root": str(root.resolve()),
+            "manifest": plan.fingerprint,
+            "root": [str(source.resolve()) for source in sources],
             "scan": {"limits": dataclasses.asdict(limits), "follow_symlinks": follow_symlinks}}
 
     previous = current_generation(out)
@@ -359,7 +367,6 @@ def _build_locked(root: Path, out: Path, *, manifest, workers, full, config, pro
     else:
         link_previous(previous, staging, [f"{t}.parquet" for t in PART_TABLES])
 
-    _, entries = list_inputs(root, follow_symlinks=follow_symlinks)
     readable = [e for e in entries if e.reason is None]
     by_name = {e.name: e for e in readable}
     scan = _entry_frame(readable)
@@ -412,10 +419,7 @@ def _build_locked(root: Path, out: Path, *, manifest, workers, full, config, pro
     tasks = []
     for k in range(0, len(todo), chunk_size):
         names = todo[k : k + chunk_size]
-        rows = None
-        if manifest_rows is not None:
-            wanted = set(names) | {Path(f).name for f in names}
-            rows = manifest_rows[manifest_rows["file"].isin(wanted)].reset_index(drop=True)
+        rows = plan.rows[plan.rows["file"].isin(names)].reset_index(drop=True)
         tasks.append({"out": str(staging), "chunk": first + k // chunk_size,
                       "entries": [by_name[name] for name in names], "manifest": rows,
                       "config": config, "limits": limits})
@@ -446,8 +450,7 @@ def _build_locked(root: Path, out: Path, *, manifest, workers, full, config, pro
     index = pd.concat([index[index["doc_id"].isin(kept_docs)] if len(index) else index,
                        *new_index], ignore_index=True)
     files, index = _resolve_duplicates(staging, files, index)
-    extra = manifest_entry(root, manifest_path, manifest_rows)
-    files = _finish(staging, files, index, manifest_rows, meta, extra)
+    files = _finish(staging, files, index, plan.files, meta)
     publish(out, staging, final, [*(f"{t}.parquet" for t in PART_TABLES), "reports.csv",
                                   "headlines_wide.csv", "headlines_wide.parquet",
                                   "files.csv", STATE_DIR])
@@ -476,18 +479,16 @@ def _resolve_duplicates(out: Path, files: pd.DataFrame,
     return files, index.reset_index(drop=True)
 
 
-def _finish(out: Path, files: pd.DataFrame, index: pd.DataFrame,
-            manifest_rows: pd.DataFrame | None, meta: dict, extra: dict | None) -> pd.DataFrame:
-    # Writes the CSVs and the state; returns the files rows as written to the state.
-    if extra is not None:
-        files = pd.concat([files, pd.DataFrame([extra])], ignore_index=True)
+def _finish(out: Path, files: pd.DataFrame, index: pd.DataFrame, extra: list[dict],
+            meta: dict) -> pd.DataFrame:
+    # Writes the CSVs and the state; returns the files rows as written to the state. The
+    # manifests' own rows sort among the entries; rows naming missing files go last.
+    listed = [row for row in extra if row["status"] != "missing"]
+    missing = [row for row in extra if row["status"] == "missing"]
+    if listed:
+        files = pd.concat([files, pd.DataFrame(listed)], ignore_index=True)
     files = files.sort_values("file", kind="stable").reset_index(drop=True)
-    if manifest_rows is not None:
-        present = set(files["file"]) | {Path(f).name for f in files["file"]}
-        missing = [{"file": name, "status": "missing",
-                    "reason": f"manifest row {n} names a file that is not in the corpus"}
-                   for n, name in enumerate(manifest_rows["file"], start=2)
-                   if name not in present]
+    if missing:
         files = pd.concat([files, pd.DataFrame(missing)], ignore_index=True)
     if len(index):
         index = add_labels(index.sort_values("file", kind="stable").reset_index(drop=True))
@@ -495,7 +496,7 @@ def _finish(out: Path, files: pd.DataFrame, index: pd.DataFrame,
         index = pd.DataFrame(columns=[c for c in REPORT_COLUMNS if c != "text"])
     index = index[[c for c in REPORT_COLUMNS if c != "text"]]
     files = files.reindex(columns=STATE_COLUMNS)
-    for column in ("file", "status", "reason", "doc_id", "format", "encoding", "sha256"):
+    for column in [c for c in FILE_COLUMNS if schema.TABLES["files"][c] == "str"] + ["sha256"]:
         files[column] = files[column].astype("object").where(files[column].notna(), None)
     # UTF-8 with a BOM, so that Excel (Chinese Windows included) opens the CSVs correctly.
     csv_safe(index).to_csv(out / "reports.csv.partial", index=False, encoding="utf-8-sig")

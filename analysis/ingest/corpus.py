@@ -8,50 +8,37 @@ saying whether it was loaded, skipped or a duplicate, and why.
 
 from __future__ import annotations
 
-import csv
-import difflib
 import hashlib
-import io
 import os
 import re
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from warnings import warn
 
 import numpy as np
 import pandas as pd
 
 from analysis import schema
 from analysis.ingest import metadata as md
-from analysis.ingest import places
+from analysis.ingest.manifest import apply_manifest_row, resolve_manifests, resolved_by_manifest
 from analysis.ingest.normalize import HEADING_1, normalize_lines, split_page
 from analysis.ingest.readers import (
     DEFAULT_LIMITS,
     Document,
     Limits,
     UnreadableFile,
-    decode_bytes,
     read_document,
 )
-from analysis.ingest.scan import Entry, scan_folder, scan_paths
+from analysis.ingest.scan import Entry, scan_sources
 from analysis.ingest.script import detect_script, to_simplified
 from analysis.ingest.segment import PARTS, segment_body, split_sentences
 
-__all__ = ["Corpus", "FILE_COLUMNS", "FileResult", "MANIFEST_FIELDS", "MANIFEST_NAME",
-           "ManifestError", "REPORT_COLUMNS", "add_labels", "add_report_columns",
-           "assemble_corpus", "list_inputs", "load_corpus", "load_report", "manifest_entry",
-           "manifest_warnings", "parse_report", "read_input", "read_manifest", "select_reports"]
+__all__ = ["Corpus", "FILE_COLUMNS", "FileResult", "REPORT_COLUMNS", "add_labels",
+           "add_report_columns", "assemble_corpus", "load_corpus", "load_report",
+           "parse_report", "read_input", "select_reports"]
 
-MANIFEST_NAME = "manifest.csv"
-MANIFEST_FIELDS = ("agency", "agency_short", "admin_level", "province", "city", "district",
-                   "adcode", "year", "published", "title")
 _MIN_BODY_CJK = 100
-
-
-class ManifestError(ValueError):
-    """A malformed manifest; the message names the file and the row."""
 
 
 @dataclass
@@ -148,110 +135,6 @@ def select_reports(reports: pd.DataFrame, *, complete: bool = False, **where) ->
     if complete:
         keep &= reports["complete"].fillna(False).astype(bool)
     return reports[keep.to_numpy()].reset_index(drop=True)
-
-
-# --- manifest ---------------------------------------------------------------------------
-
-def read_manifest(path: Path) -> pd.DataFrame:
-    """Read and validate a manifest of curated metadata.
-
-    Returns
-    -------
-    DataFrame
-        The ``manifest`` table: ``file`` plus any of agency, agency_short, admin_level,
-        province, city, district, adcode, year, published, title (empty cells are NA),
-        and free comment columns such as ``source``.
-
-    Raises
-    ------
-    ManifestError
-        Naming the file and row: a missing ``file`` column, a duplicate file, a year that is
-        not a whole number, a date that is not ISO YYYY-MM-DD, an unknown admin level.
-    """
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ManifestError(f"{path}: cannot read the manifest ({exc.strerror or exc})") from None
-    try:
-        # Excel on Chinese Windows saves CSV as GBK: decode by the same detection as reports.
-        text, _, _ = decode_bytes(data)
-    except UnreadableFile as exc:
-        raise ManifestError(f"{path}: not a CSV text file ({exc}); save it as CSV UTF-8") \
-            from None
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
-    if not reader.fieldnames or "file" not in reader.fieldnames:
-        raise ManifestError(f"{path}: the header has no 'file' column; the first line must "
-                            "name the columns, e.g. file,agency,year")
-    try:
-        rows = list(reader)
-    except csv.Error as exc:
-        raise ManifestError(f"{path}: line {reader.line_num}: {exc}") from None
-    seen: dict[str, int] = {}
-    for n, row in enumerate(rows, start=2):
-        where = f"{path}: row {n}"
-        if None in row:
-            raise ManifestError(f"{where}: more cells than header columns")
-        # A field never holds a line break, and a note that does is a swallowed row when a
-        # later line of it has a comma.
-        spanning = [key for key, value in row.items() if value and "\n" in value and (
-            key in ("file", *MANIFEST_FIELDS) or "," in value.split("\n", 1)[1])]
-        if spanning:
-            # csv reads an unclosed quote as one cell running to the next quote, swallowing
-            # the rows below into one value: refuse rather than load a 700-character agency.
-            raise ManifestError(f"{where}: the {spanning[0]!r} cell runs over several lines "
-                                "(an unclosed quote?); close the quote or remove it")
-        name = (row.get("file") or "").strip()
-        if not name:
-            raise ManifestError(f"{where}: empty 'file' cell")
-        if name in seen:
-            raise ManifestError(f"{where}: file {name} is listed again (first on row {seen[name]})")
-        seen[name] = n
-        year = (row.get("year") or "").strip()
-        if year and not (year.isdigit() and 1949 < int(year) < 2100):
-            raise ManifestError(f"{where} ({name}): year {year!r} is not a four-digit year")
-        published = (row.get("published") or "").strip()
-        if published and (not re.fullmatch(r"\d{4}-\d{2}-\d{2}", published)
-                          or md.parse_date(published) != published):
-            raise ManifestError(f"{where} ({name}): published {published!r} is not a "
-                                "valid ISO date YYYY-MM-DD")
-        level = (row.get("admin_level") or "").strip()
-        if level and level not in md.ADMIN_LEVELS:
-            raise ManifestError(f"{where} ({name}): admin_level {level!r} is not one of "
-                                f"{', '.join(md.ADMIN_LEVELS)}")
-    frame = pd.DataFrame(rows, columns=list(reader.fieldnames), dtype="object").map(
-        lambda v: v.strip() if isinstance(v, str) else v).replace({"": pd.NA})
-    for message in manifest_warnings(frame):
-        warn(f"{path}: {message}", stacklevel=2)
-    return frame
-
-
-# Columns a manifest may carry besides the fields: notes for people, never read.
-_COMMENT_COLUMNS = ("source", "note", "notes", "comment", "comments", "remark", "remarks")
-
-
-def manifest_warnings(manifest: pd.DataFrame) -> list[str]:
-    """Warnings about a manifest's columns: a name that looks like a misspelled field.
-
-    Columns other than ``file`` and the fields are free comments (``source``, ``notes``…),
-    but one that is close to a field name (``agnecy``) is almost certainly a typo whose
-    values would be silently ignored.
-
-    Returns
-    -------
-    list of str
-        One message per suspicious column, naming the field it resembles.
-    """
-    known = ("file", *MANIFEST_FIELDS)
-    messages = []
-    for column in manifest.columns:
-        name = str(column).strip()
-        if name in known or name.lower() in _COMMENT_COLUMNS:
-            continue
-        close = difflib.get_close_matches(name.lower(), known, n=1, cutoff=0.7)
-        if close:
-            messages.append(f"column {name!r} is not a manifest field and is ignored; "
-                            f"did you mean {close[0]!r}?")
-    return messages
 
 
 # --- one report --------------------------------------------------------------------------
@@ -363,73 +246,6 @@ def load_report(path: Path | str, *, file: str | None = None,
 
 # --- the corpus ---------------------------------------------------------------------------
 
-def list_inputs(source: Path | str | Sequence[Path | str], *, follow_symlinks: bool = False,
-                skip: Path | None = None) -> tuple[Path | None, list[Entry]]:
-    """The entries to account for: every entry of a folder, or the files of a list.
-
-    Returns
-    -------
-    (root or None, list of Entry)
-        ``root`` is the folder (the parent of a single file); the top-level manifest is
-        not an entry (the loaders account for it themselves).
-    """
-    if isinstance(source, (str, Path)):
-        root = Path(source)
-        if not os.path.lexists(root):
-            raise FileNotFoundError(f"{root}: no such folder or file")
-        if not root.is_dir():
-            return root.parent, scan_paths([root])
-        return root, scan_folder(root, follow_symlinks=follow_symlinks, skip=skip,
-                                 top_skip=(MANIFEST_NAME,))
-    return None, scan_paths(list(source))
-
-
-def manifest_entry(root: Path | None, manifest_path: Path | None,
-                   manifest: pd.DataFrame | None) -> dict | None:
-    """The ``files`` row of the folder's own ``manifest.csv``, or None when it has none."""
-    if root is None or not (root / MANIFEST_NAME).is_file():
-        return None
-    used = manifest_path is not None and os.path.realpath(manifest_path) == \
-        os.path.realpath(root / MANIFEST_NAME)
-    if not used:
-        reason = "manifest not used (another manifest was given, or manifest=False)"
-    else:
-        reason = "; ".join(manifest_warnings(manifest)) or "ok" if manifest is not None \
-            else "ok"
-    return {"file": MANIFEST_NAME, "status": "manifest", "reason": reason, "doc_id": None,
-            "format": "csv", "encoding": None}
-
-
-def _apply_manifest(report: dict, row: pd.Series) -> None:
-    for name in MANIFEST_FIELDS:
-        value = row.get(name)
-        if value is None or pd.isna(value):
-            continue
-        report[name] = int(value) if name == "year" else value
-        if f"{name}_source" in report:
-            report[f"{name}_source"] = "manifest"
-    if pd.notna(row.get("agency")):
-        report["agency_source"] = "manifest"
-        # What kind of body the curated name is follows from it, as for an inferred one.
-        report["unit_kind"] = md.unit_kind(row["agency"],
-                                           joint=isinstance(report.get("party_committee"), str))
-        if pd.isna(row.get("province")) or pd.isna(row.get("admin_level")):
-            agency = md.resolve_agency(row["agency"], source="manifest",
-                                       context=places.count_place_mentions(report["text"]))
-            if agency is not None and agency.place is not None:
-                place = agency.place
-                for name, value in (("province", place.province), ("city", place.city),
-                                    ("district", place.county), ("adcode", place.adcode)):
-                    if pd.isna(row.get(name)):
-                        report[name] = value
-                report["place_source"] = "place lookup"
-                if pd.isna(row.get("admin_level")):
-                    report["admin_level"] = agency.level
-                    report["admin_level_source"] = "place lookup"
-    if any(pd.notna(row.get(f)) for f in ("province", "city", "district", "adcode")):
-        report["place_source"] = "manifest"
-
-
 def _short_label(report: dict) -> str:
     agency = report.get("agency")
     if not agency:
@@ -458,15 +274,19 @@ def load_corpus(
     limits: Limits = DEFAULT_LIMITS,
     follow_symlinks: bool = False,
 ) -> Corpus:
-    """Load a folder (or a list) of reports into the corpus tables.
+    """Load a folder, a file, or a list of folders and files into the corpus tables.
 
     Parameters
     ----------
     source : path or list of paths
-        A folder (read recursively) or a list of files.
+        A folder (read recursively), a file, or any mix of them in a list. Files are named
+        by their path relative to the folder that holds every source
+        (see :func:`analysis.ingest.scan.scan_sources`).
     manifest : path, False or None
-        Curated metadata that overrides inference. None uses ``manifest.csv`` in the folder
-        when there is one; False ignores it.
+        Curated metadata that overrides inference. None uses every ``manifest.csv`` in the
+        tree, each for its folder and below, and the one beside a file passed by itself
+        (see :mod:`analysis.ingest.manifest`); a path takes the place of the top folder's;
+        False uses none.
     progress : bool, optional
         Show a progress bar on stderr; by default only for more than 50 files.
     limits : Limits
@@ -479,16 +299,19 @@ def load_corpus(
     -------
     Corpus
         The ``reports``, ``sections``, ``paragraphs``, ``sentences`` and ``files`` tables;
-        ``files`` has a row for every entry of the folder.
+        ``files`` has a row for every entry of the input, manifests included.
+
+    Raises
+    ------
+    FileNotFoundError
+        A single source that does not exist (in a list it is a row of ``files``).
+    ManifestError
+        A malformed or ambiguous manifest, naming the file and rows.
     """
-    root, entries = list_inputs(source, follow_symlinks=follow_symlinks)
-    manifest_path = None
-    if manifest is None and root is not None and (root / MANIFEST_NAME).is_file() \
-            and isinstance(source, (str, Path)) and Path(source).is_dir():
-        manifest_path = root / MANIFEST_NAME
-    elif manifest not in (None, False):
-        manifest_path = Path(manifest)  # type: ignore[arg-type]
-    manifest_rows = read_manifest(manifest_path) if manifest_path else None
+    if isinstance(source, (str, Path)) and not os.path.lexists(source):
+        raise FileNotFoundError(f"{source}: no such folder or file")
+    _, entries = scan_sources(source, follow_symlinks=follow_symlinks)
+    entries, plan = resolve_manifests(entries, manifest=manifest)
 
     show = progress if progress is not None else len(entries) > 50
     iterator: Iterable[Entry] = entries
@@ -498,10 +321,7 @@ def load_corpus(
         iterator = tqdm(entries, desc="reports", unit="file", file=sys.stderr)
 
     results = [read_input(entry, limits=limits) for entry in iterator]
-    extra = manifest_entry(root if isinstance(source, (str, Path)) and Path(source).is_dir()
-                           else None, manifest_path, manifest_rows)
-    return assemble_corpus(results, manifest=manifest_rows,
-                           extra_files=[extra] if extra else [])
+    return assemble_corpus(results, manifest=plan.rows, extra_files=plan.files)
 
 
 @dataclass
@@ -551,12 +371,20 @@ def assemble_corpus(results: list[FileResult], *, manifest: pd.DataFrame | None 
                     extra_files: Sequence[dict] = ()) -> Corpus:
     """Combine per-file results into the corpus tables (deduplicating by doc_id).
 
-    ``extra_files`` are further rows of ``files`` (the folder's own manifest).
+    ``manifest`` is the ``rows`` of a :class:`analysis.ingest.manifest.ManifestPlan`: the
+    manifest row of each file under a manifest, matched already. ``extra_files`` are further
+    rows of ``files`` (the manifests themselves, and rows naming missing files, which go
+    last).
+
+    Returns
+    -------
+    Corpus
     """
-    reports, sections, paragraphs, sentences, files = [], [], [], [], list(extra_files)
+    reports, sections, paragraphs, sentences = [], [], [], []
+    files = [row for row in extra_files if row["status"] != "missing"]
     seen: dict[str, str] = {}
-    listed = set(manifest["file"]) if manifest is not None else set()
-    by_file = manifest.set_index("file") if manifest is not None else None
+    by_file = {} if manifest is None else \
+        {row["file"]: row for row in manifest.to_dict("records")}
     for result in results:
         name, parsed, error = result.name, result.parsed, result.reason
         if parsed is None:
@@ -572,29 +400,26 @@ def assemble_corpus(results: list[FileResult], *, manifest: pd.DataFrame | None 
             continue
         seen[doc_id] = name
         warnings = list(parsed["warnings"])
-        key = name if name in listed else Path(name).name if Path(name).name in listed else None
-        if by_file is not None:
-            if key is None:
-                warnings.append("no manifest row")
-            else:
-                _apply_manifest(report, by_file.loc[key])
-                warnings = [w for w in warnings if not _resolved_by_manifest(w, report)]
+        row = by_file.get(name)
+        manifest_row = overridden = None
+        if row is not None and pd.isna(row["manifest_row"]):
+            warnings.append("no manifest row")
+        elif row is not None:
+            manifest_row = row["manifest_row"]
+            overridden = "|".join(apply_manifest_row(report, row, short_label=_short_label)) \
+                or None
+            warnings = [w for w in warnings if not resolved_by_manifest(w, report)]
         reports.append(report)
         sections += parsed["sections"]
         paragraphs += parsed["paragraphs"]
         sentences += parsed["sentences"]
         files.append({"file": name, "status": "loaded", "reason": "; ".join(warnings) or "ok",
                       "doc_id": doc_id, "format": report["format"],
-                      "encoding": report["encoding"]})
-    # Every entry in path order (the manifest's own row among them), then missing ones.
+                      "encoding": report["encoding"], "manifest_row": manifest_row,
+                      "overridden": overridden})
+    # Every entry in path order (the manifests among them), then the missing ones.
     files.sort(key=lambda row: row["file"])
-    if manifest is not None:
-        present = {f["file"] for f in files} | {Path(f["file"]).name for f in files}
-        for n, name in enumerate(manifest["file"], start=2):
-            if name not in present:
-                files.append({"file": name, "status": "missing",
-                              "reason": f"manifest row {n} names a file that is not in the corpus",
-                              "doc_id": None, "format": None, "encoding": None})
+    files += [row for row in extra_files if row["status"] == "missing"]
 
     for report in reports:
         if not report.get("agency_short") or pd.isna(report.get("agency_short")):
@@ -625,17 +450,6 @@ def add_labels(reports: pd.DataFrame) -> pd.DataFrame:
     with_file = label + " (" + out["file"].astype("object").map(lambda f: Path(f).stem) + ")"
     out["label"] = label.where(~shared, with_file)
     return out
-
-
-def _resolved_by_manifest(warning: str, report: dict) -> bool:
-    fields = {"agency": ("agency not stated", "agency "), "year": ("year covered",),
-              "published": ("publication date",)}
-    for name, prefixes in fields.items():
-        if report.get(f"{name}_source") == "manifest" and warning.startswith(prefixes):
-            return True
-    if report.get("agency_source") == "manifest" and warning.startswith("place from"):
-        return True
-    return False
 
 
 def add_report_columns(

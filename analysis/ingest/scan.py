@@ -33,7 +33,8 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["BUILD_MARKER", "Entry", "display_name", "is_within", "scan_folder", "scan_paths"]
+__all__ = ["BUILD_MARKER", "Entry", "common_folder", "display_name", "is_within", "scan_folder",
+           "scan_paths", "scan_sources"]
 
 # A file that every build output folder holds, so a scan can recognise one.
 BUILD_MARKER = ".fzzf-build"
@@ -110,7 +111,7 @@ def _error(exc: OSError) -> str:
 
 
 def scan_folder(root: Path | str, *, follow_symlinks: bool = False,
-                skip: Path | str | None = None, top_skip: tuple[str, ...] = ()) -> list[Entry]:
+                skip: Path | str | None = None) -> list[Entry]:
     """Every entry under ``root``, sorted by name, each readable or with its reason.
 
     Parameters
@@ -122,9 +123,6 @@ def scan_folder(root: Path | str, *, follow_symlinks: bool = False,
         link is read only when it points to a file inside ``root``.
     skip : path, optional
         A folder to list as one row and not read (the build's own output).
-    top_skip : tuple of str
-        Names at the top of ``root`` that are not entries at all (``manifest.csv``, which
-        the caller reads and accounts for itself).
 
     Returns
     -------
@@ -163,8 +161,6 @@ def scan_folder(root: Path | str, *, follow_symlinks: bool = False,
         for child in children:
             rel = prefix + child.name
             path = folder / child.name
-            if not prefix and child.name in top_skip:
-                continue
             try:
                 lst = child.stat(follow_symlinks=False)
             except OSError as exc:
@@ -220,12 +216,16 @@ def scan_folder(root: Path | str, *, follow_symlinks: bool = False,
     return _unique(sorted(entries, key=lambda e: e.name))
 
 
-def scan_paths(paths: list[Path | str]) -> list[Entry]:
-    """Entries for an explicit list of files (named by their file name), never opened."""
+def scan_paths(paths: list[Path | str], *, base: Path | str | None = None) -> list[Entry]:
+    """Entries for an explicit list of files, never opened.
+
+    Each is named by its path relative to ``base`` (by its file name when ``base`` is None).
+    """
     entries = []
     for item in paths:
         path = Path(item)
-        name, note = display_name(path.name)
+        rel = os.path.relpath(os.path.abspath(path), base) if base is not None else path.name
+        name, note = display_name(rel.replace(os.sep, "/"))
         try:
             st = os.stat(path)
         except OSError as exc:
@@ -242,6 +242,54 @@ def scan_paths(paths: list[Path | str]) -> list[Entry]:
         entries.append(Entry(name=name, path=path, reason=reason, size=st.st_size,
                              mtime_ns=st.st_mtime_ns, ctime_ns=st.st_ctime_ns, note=note))
     return _unique(sorted(entries, key=lambda e: e.name))
+
+
+def common_folder(sources: Path | str | list[Path | str]) -> Path:
+    """The folder that holds every source: a folder itself, a file's parent, or their
+    common ancestor (absolute, links not resolved, so names stay as the user wrote them)."""
+    items = [Path(sources)] if isinstance(sources, (str, Path)) else [Path(s) for s in sources]
+    homes = [a if a.is_dir() else a.parent for a in (Path(os.path.abspath(i)) for i in items)]
+    return Path(os.path.commonpath([str(h) for h in homes])) if homes else Path.cwd()
+
+
+def scan_sources(sources: Path | str | list[Path | str], *, follow_symlinks: bool = False,
+                 skip: Path | str | None = None) -> tuple[Path, list[Entry]]:
+    """Every entry of a folder, a file, or any mix of folders and files.
+
+    Entries are named by their path relative to the folder that holds every source (the
+    source itself for one folder, its folder for one file), so ``load_corpus(["2023",
+    "2024"])`` lists ``2023/a.html`` and ``2024/a.html``. A folder is scanned as by
+    :func:`scan_folder`; a file that is named twice (or lies in a folder also given) is
+    listed once; a source that does not exist is an entry with its reason.
+
+    Returns
+    -------
+    (Path, list of Entry)
+        The common folder and the entries, sorted by name.
+    """
+    items = [Path(sources)] if isinstance(sources, (str, Path)) else [Path(s) for s in sources]
+    if not items:
+        return Path.cwd(), []
+    absolute = [Path(os.path.abspath(item)) for item in items]
+    base = common_folder(items)
+    entries: list[Entry] = []
+    files = []
+    for item, path in zip(items, absolute, strict=True):
+        if not path.is_dir():
+            files.append(item)
+            continue
+        rel = os.path.relpath(path, base)
+        prefix, prefix_note = display_name("" if rel == "." else rel.replace(os.sep, "/") + "/")
+        for entry in scan_folder(item, follow_symlinks=follow_symlinks, skip=skip):
+            note = "; ".join(n for n in (prefix_note, entry.note) if n) or None
+            entries.append(Entry(name=prefix + entry.name, path=entry.path, reason=entry.reason,
+                                 size=entry.size, mtime_ns=entry.mtime_ns,
+                                 ctime_ns=entry.ctime_ns, note=note))
+    entries += scan_paths(files, base=base)
+    unique: dict[str, Entry] = {}
+    for entry in entries:
+        unique.setdefault(entry.name, entry)
+    return base, sorted(unique.values(), key=lambda e: e.name)
 
 
 def _unique(entries: list[Entry]) -> list[Entry]:

@@ -15,7 +15,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import PercentFormatter
 
-from analysis.labels import display
+from analysis.labels import column_label, display
 from analysis.plotting.common import (
     _bar_height,
     _new_axes,
@@ -129,7 +129,7 @@ def plot_top_terms(
         "aggregate first (e.g. groupby(term)[value].sum()) or pass facet=",
     )
     data = counts[keys + [value]].dropna(subset=[value])
-    xlabel = value if xlabel is None else xlabel
+    xlabel = column_label(value) if xlabel is None else xlabel
     if facet is None:
         rows = _rank(data, value=value, term=term).head(top)
         ax = _new_axes(ax, (FIGURE_WIDTH * 0.75, _bar_height(len(rows))))
@@ -257,7 +257,7 @@ def plot_diverging_bars(
         bbox_to_anchor=(1.01, 1.0),
         frameon=False,
     )
-    ax.set_xlabel(value if xlabel is None else xlabel)
+    ax.set_xlabel(column_label(value) if xlabel is None else xlabel)
     ax.set_ylabel("")
     if title:
         ax.set_title(title)
@@ -302,7 +302,8 @@ def plot_bar_by_group(
     xlabel, title : str, optional
         Axis label (default: ``value``) and title.
     legend_title : str, optional
-        Title of the legend (default: the ``group`` column's name; "" for none).
+        Title of the legend (default: the ``group`` column's Chinese name, see
+        :data:`analysis.labels.COLUMN_LABELS`; "" for none).
     label_width : int, default 10
         Wrap category labels after this many Chinese characters.
     ax : matplotlib.axes.Axes, optional
@@ -345,8 +346,8 @@ def plot_bar_by_group(
     if annotate:
         ax.margins(x=0.1)
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False,
-              title=group if legend_title is None else legend_title)
-    ax.set_xlabel(value if xlabel is None else xlabel)
+              title=column_label(group) if legend_title is None else legend_title)
+    ax.set_xlabel(column_label(value) if xlabel is None else xlabel)
     ax.set_ylabel("")
     if title:
         ax.set_title(title)
@@ -365,7 +366,7 @@ def plot_stacked_shares(
     labels: Mapping[Any, str] | None = None,
     annotate: bool = True,
     min_label_share: float = 0.06,
-    xlabel: str = "share",
+    xlabel: str = "占比",
     title: str | None = None,
     legend_title: str | None = None,
     label_width: int = 10,
@@ -400,7 +401,8 @@ def plot_stacked_shares(
     xlabel, title : str
         Axis label and title.
     legend_title : str, optional
-        Title of the legend (default: the ``columns`` column's name; "" for none).
+        Title of the legend (default: the ``columns`` column's Chinese name, see
+        :data:`analysis.labels.COLUMN_LABELS`; "" for none).
     label_width : int, default 10
         Wrap bar labels after this many Chinese characters.
     ax : matplotlib.axes.Axes, optional
@@ -460,7 +462,7 @@ def plot_stacked_shares(
     ax.xaxis.set_major_formatter(PercentFormatter(xmax=1.0))
     ax.grid(axis="y", visible=False)
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False,
-              title=columns if legend_title is None else legend_title)
+              title=column_label(columns) if legend_title is None else legend_title)
     ax.set_xlabel(xlabel)
     ax.set_ylabel("")
     if title:

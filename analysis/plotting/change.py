@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
+from analysis.labels import column_label
 from analysis.plotting.common import (
     _bar_height,
     _new_axes,
@@ -149,7 +150,7 @@ def plot_slope(
     ax.set_xticks(xs, [str(level) for level in levels])
     ax.set_xlim(-0.8, len(levels) - 0.2)
     ax.grid(axis="x", visible=False)
-    ax.set_ylabel(value if ylabel is None else ylabel)
+    ax.set_ylabel(column_label(value) if ylabel is None else ylabel)
     ax.set_xlabel("")
     if title:
         ax.set_title(title)

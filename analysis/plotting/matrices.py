@@ -12,7 +12,7 @@ import seaborn as sns
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from analysis.labels import display
+from analysis.labels import column_label, display
 from analysis.plotting.common import (
     _new_axes,
     _ordered,
@@ -115,7 +115,7 @@ def plot_heatmap(
         center=center,
         linewidths=0.5,
         linecolor="white",
-        cbar_kws={"label": values if cbar_label is None else cbar_label},
+        cbar_kws={"label": column_label(values) if cbar_label is None else cbar_label},
         annot_kws={"fontsize": 9},
         xticklabels=True,
         yticklabels=True,

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from analysis import load_corpus, select_reports
-from analysis.ingest.corpus import ManifestError, read_manifest
+from analysis.ingest.manifest import ManifestError, read_manifest
 from analysis.ingest.normalize import normalize_line
 from analysis.paths import ROOT, SEEDS
 

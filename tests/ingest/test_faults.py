@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 
 from analysis import load_corpus
 from analysis.ingest.build import build_corpus, read_table, read_tables
-from analysis.ingest.corpus import ManifestError, read_manifest
+from analysis.ingest.manifest import ManifestError, read_manifest
 from analysis.ingest.normalize import classify_chrome
 from analysis.ingest.publish import BuildError, BuildLocked, locked
 from analysis.ingest.readers import Limits

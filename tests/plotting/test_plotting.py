@@ -689,8 +689,15 @@ def test_legend_titles_can_be_set():
     assert ax.get_legend().get_title().get_text() == "机构"
     default = plotting.plot_bar_by_group(GROUPED, category="indicator", group="agency_short",
                                          value="value")
-    assert default.get_legend().get_title().get_text() == "agency_short"
+    # By default a known column is titled in Chinese, an unknown one by its name.
+    assert default.get_legend().get_title().get_text() == "机构"
+    assert default.get_xlabel() == "value"
     shares = pd.DataFrame({"doc": ["a", "a"], "part": ["measures", "plans"], "n": [3, 1]})
     ax = plotting.plot_stacked_shares(shares, index="doc", columns="part", values="n",
                                       legend_title="部分")
     assert ax.get_legend().get_title().get_text() == "部分"
+    default = plotting.plot_stacked_shares(shares, index="doc", columns="part", values="n")
+    assert default.get_legend().get_title().get_text() == "报告部分"
+    assert default.get_xlabel() == "占比"
+    counts = pd.DataFrame({"term": ["法治", "执法"], "n": [5, 3]})
+    assert plotting.plot_top_terms(counts).get_xlabel() == "次数"
