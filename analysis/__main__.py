@@ -114,6 +114,11 @@ def main(argv: list[str] | None = None) -> int:
                          help="show a progress bar (default: only for more than 50 files)")
     p_build.add_argument("--workers", type=int, default=None,
                          help="worker processes (default: number of CPUs; 1 is serial)")
+    p_build.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                         help="run the chunks on a Dask cluster (pip install "
+                         "'fzzf-analysis[distributed]'): 'local' starts one here with "
+                         "--workers processes, tcp://host:8786 uses a running scheduler whose "
+                         "workers see REPORTS and OUT at the same paths")
     p_build.add_argument("--full", action="store_true",
                          help="ignore the previous build's state and rebuild everything")
     p_build.add_argument("--wait", action="store_true",
@@ -232,7 +237,8 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
                 parser.error(str(exc))
         counts = build(args.reports, args.out, manifest=args.manifest, progress=args.progress,
                        workers=args.workers, full=args.full, limits=limits, wait=args.wait,
-                       follow_symlinks=args.follow_symlinks, config=config)
+                       follow_symlinks=args.follow_symlinks, config=config,
+                       scheduler=args.scheduler)
         summary = ", ".join(f"{n} {status}" for status, n in counts.items()) or "no files"
         shown = " ".join(str(p) for p in args.reports)
         print(f"{shown}: {summary}; tables written to {args.out}", file=sys.stderr)

@@ -6,6 +6,10 @@ measures, each in a fresh process:
 - ``ours``: ``python -m analysis build`` from scratch (parallel, streaming to partitioned
   Parquet): wall time, MB/s, peak RSS summed over the build's processes;
 - ``incremental``: the same build after adding one report;
+- ``incr. ×K``: K more builds that each add one report (``--incremental-builds``, 100 by
+  default): the median and slowest build, and the part files per table they leave, against
+  the ``ceil(files / 200)`` a fresh build of the same folder writes (small parts are
+  compacted, so the first may never exceed the second);
 - ``baseline``: the naive pipeline: read every file, plain ``jieba.lcut`` serially, one
   whole-corpus pandas token table, term counts.
 
@@ -15,6 +19,7 @@ measures, each in a fresh process:
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import shutil
 import subprocess
@@ -63,11 +68,44 @@ def run(command: list[str], *, env: dict[str, str] | None = None) -> tuple[float
     return seconds, peak / 1e6
 
 
+def incremental_builds(n: int, size: float, corpus: Path, out: Path, build: list[str], *,
+                       env: dict[str, str], k: int, workdir: Path) -> None:
+    """Add one report and rebuild, ``k`` times; print the build times and the part counts."""
+    from analysis.ingest.build import CHUNK_SIZE, PART_TABLES
+
+    pool = workdir / f"more-{n}"
+    if len(list(pool.glob("*.txt"))) != k:
+        shutil.rmtree(pool, ignore_errors=True)
+        make_corpus(k, pool, seed=n + 2)
+    added = [corpus / f"added_{j:05d}.txt" for j in range(k)]
+    times, peak = [], 0.0
+    try:
+        for j, path in enumerate(added):
+            shutil.copy(pool / f"report_{j:05d}.txt", path)
+            seconds, rss = run(build, env=env)
+            times.append(seconds)
+            peak = max(peak, rss)
+        n_files = len(list(corpus.glob("*.txt")))
+        parts = {t: len(list((out / f"{t}.parquet").glob("part-*.parquet"))) for t in PART_TABLES}
+    finally:
+        for path in added:
+            path.unlink(missing_ok=True)
+    times.sort()
+    print(f"{n:>6} {size:>7.1f} {f'incr. x{k}':<12} {times[len(times) // 2]:>8.1f} {'':>7} "
+          f"{peak:>11.0f}   median build; slowest {times[-1]:.1f} s, total {sum(times):.0f} s",
+          flush=True)
+    print(f"{n:>6} parts per table after {k} incremental builds: {max(parts.values())} "
+          f"(a fresh build of the same {n_files} files: {math.ceil(n_files / CHUNK_SIZE)})",
+          flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--workdir", type=Path, default=ROOT / "build" / "bench")
     parser.add_argument("--no-baseline", action="store_true", help="skip the naive baseline")
+    parser.add_argument("--incremental-builds", type=int, default=100, metavar="K",
+                        help="builds that each add one report, for the part count (0: none)")
     args = parser.parse_args(argv)
     python = sys.executable
     print(f"{'N':>6} {'MB':>7} {'method':<12} {'seconds':>8} {'MB/s':>7} {'peak RSS MB':>11}")
@@ -95,6 +133,9 @@ def main(argv: list[str] | None = None) -> int:
                 extra.unlink()
             print(f"{n:>6} {size:>7.1f} {'incremental':<12} {inc_seconds:>8.1f} {'':>7} "
                   f"{inc_rss:>11.0f}", flush=True)
+            if args.incremental_builds:
+                incremental_builds(n, size, corpus, out, build, env=env, k=args.incremental_builds,
+                                   workdir=args.workdir)
         if not args.no_baseline:
             base_seconds, base_rss = run([python, "-c", BASELINE, str(corpus)])
             print(f"{n:>6} {size:>7.1f} {'baseline':<12} {base_seconds:>8.1f} "

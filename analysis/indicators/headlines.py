@@ -9,6 +9,7 @@ statements conflict and leaves the value NA rather than guess. Statements are ne
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import numpy as np
@@ -60,22 +61,28 @@ def select_headlines(indicators: pd.DataFrame, reports: pd.DataFrame) -> pd.Data
     check_columns(reports, "reports", ["doc_id", "text"])
     texts = dict(zip(reports["doc_id"].astype(str), reports["text"], strict=True))
     stated = indicators[indicators["indicator"].notna() & ~indicators["breakdown"].astype(bool)]
+    # Plain records grouped in one sorted pass: a pandas group per report and indicator cost
+    # more than the rest of the extraction.
+    stated = stated.sort_values(["doc_id", "indicator", "start"], kind="stable")
+    values = ("value", "unit", "value_std", "unit_std", "approx", "low", "high")
+    records = stated[["doc_id", "indicator", "start", "end", "span", "sent_id",
+                      *values]].to_dict("records")
     rows = []
-    for (doc_id, ident), group in stated.groupby(["doc_id", "indicator"], sort=True):
-        group = group.sort_values("start", kind="stable")
-        first = group.iloc[0]
-        later = group.iloc[1:]
-        conflict = bool((later["value_std"] > first["value_std"]).any())
+    for (doc_id, ident), grouped in itertools.groupby(
+            records, key=lambda r: (r["doc_id"], r["indicator"])):
+        group = list(grouped)
+        first, later = group[0], group[1:]
+        conflict = any(r["value_std"] > first["value_std"] for r in later)
         text = texts.get(str(doc_id), "")
-        sentence = sentence_before(text, int(first["start"]))
-        row = {"doc_id": doc_id, "indicator": ident, "period": _period(sentence),
-               "scope": "area" if _AREA.search(clause_before(text, int(first["start"])))
-               else "unit",
+        start = int(first["start"])
+        row = {"doc_id": doc_id, "indicator": ident,
+               "period": _period(sentence_before(text, start)),
+               "scope": "area" if _AREA.search(clause_before(text, start)) else "unit",
                "span": first["span"], "start": first["start"], "end": first["end"],
                "sent_id": first["sent_id"], "n_statements": len(group),
-               "alternatives": "; ".join(later["span"].astype(str)) or None,
+               "alternatives": "; ".join(str(r["span"]) for r in later) or None,
                "conflict": conflict}
-        for column in ("value", "unit", "value_std", "unit_std", "approx", "low", "high"):
+        for column in values:
             row[column] = None if conflict else first[column]
         rows.append(row)
     if not rows:

@@ -11,6 +11,9 @@ and SHA-256: only new or changed files are processed (into new chunks); a remove
 changed file's rows are filtered out of its old chunk; a new lexicon re-tokenizes the stored
 sentences without parsing anything again. A change of the parsing code, the caps or the
 manifest rebuilds from scratch. The result equals a serial build from scratch (tested).
+The small chunks that incremental builds leave are merged (:mod:`analysis.ingest.parts`), so
+a folder that grows a report at a time keeps no more part files than a fresh build writes.
+With ``scheduler``, the chunks run on a Dask cluster instead of local processes.
 
 Every build takes an exclusive lock on OUT and publishes its tables as a whole, atomically
 (:mod:`analysis.ingest.publish`): a build killed at any point leaves the previous build in place,
@@ -43,7 +46,10 @@ from analysis.ingest.corpus import (
     select_reports,
 )
 from analysis.ingest.manifest import resolve_manifests
+from analysis.ingest.parts import PART_TABLES, compact_parts, drop_docs, part_path, write_part
 from analysis.ingest.publish import (
+    check_workers,
+    connect,
     current_generation,
     link_previous,
     locked,
@@ -60,8 +66,6 @@ __all__ = ["BuildSummary", "CHUNK_SIZE", "PART_TABLES", "STATE_COLUMNS", "STATE_
            "read_tables"]
 
 CHUNK_SIZE = 200
-PART_TABLES = ("reports", "sections", "paragraphs", "sentences", "tokens", "counts",
-               "indicators", "headlines")
 STATE_DIR = "_build"
 # The rows of files.csv plus what change detection needs.
 STATE_COLUMNS = [*FILE_COLUMNS, "chunk", "size", "mtime_ns", "ctime_ns", "sha256"]
@@ -97,6 +101,7 @@ class BuildSummary:
     reused: int = 0
     removed: int = 0
     retokenized_chunks: int = 0
+    compacted_chunks: int = 0
     full: bool = True
     seconds: float = 0.0
     status: dict[str, int] = field(default_factory=dict)
@@ -110,19 +115,6 @@ def _entry_frame(entries: list[Entry]) -> pd.DataFrame:
                          "size": pd.Series([e.size for e in entries], dtype="int64"),
                          "mtime_ns": pd.Series([e.mtime_ns for e in entries], dtype="int64"),
                          "ctime_ns": pd.Series([e.ctime_ns for e in entries], dtype="int64")})
-
-
-def _part(out: Path, table: str, chunk: int) -> Path:
-    return out / f"{table}.parquet" / f"part-{chunk:05d}.parquet"
-
-
-def _write(frame: pd.DataFrame, path: Path) -> None:
-    # Every write is a new file renamed over the old name: a reader never sees half a file,
-    # and a part hard-linked from the previous generation is never changed in place.
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".partial")
-    frame.to_parquet(partial, index=False)
-    os.replace(partial, path)
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -200,7 +192,7 @@ def build_chunk(task: dict) -> dict:
               "tokens": tokens, "counts": counts, "indicators": indicators,
               "headlines": select_headlines(indicators, corpus.reports)}
     for table, frame in tables.items():
-        _write(frame, _part(out, table, chunk))
+        write_part(frame, part_path(out, table, chunk))
     return {"chunk": chunk,
             "files": files.assign(chunk=chunk, sha256=files["file"].map(sha).astype("object")),
             "reports": corpus.reports.drop(columns=["text", "label"])}
@@ -208,19 +200,11 @@ def build_chunk(task: dict) -> dict:
 
 def _retokenize_chunk(task: dict) -> int:
     out, chunk = Path(task["out"]), task["chunk"]
-    sentences = pd.read_parquet(_part(out, "sentences", chunk))
+    sentences = pd.read_parquet(part_path(out, "sentences", chunk))
     tokens, counts = _token_tables(sentences, task["config"])
-    _write(tokens, _part(out, "tokens", chunk))
-    _write(counts, _part(out, "counts", chunk))
+    write_part(tokens, part_path(out, "tokens", chunk))
+    write_part(counts, part_path(out, "counts", chunk))
     return chunk
-
-
-def _drop_docs(out: Path, chunk: int, doc_ids: set[str]) -> None:
-    for table in PART_TABLES:
-        path = _part(out, table, chunk)
-        if path.exists():
-            frame = pd.read_parquet(path)
-            _write(frame[~frame["doc_id"].isin(doc_ids)].reset_index(drop=True), path)
 
 
 def _file_sha256(path: Path) -> str | None:
@@ -273,6 +257,7 @@ def build_corpus(
     limits: Limits = DEFAULT_LIMITS,
     follow_symlinks: bool = False,
     wait: bool = False,
+    scheduler: str | None = None,
 ) -> BuildSummary:
     """Build (or rebuild incrementally) the partitioned tables of a folder of reports.
 
@@ -306,6 +291,13 @@ def build_corpus(
         Follow symbolic links that leave the folder or point to folders.
     wait : bool
         Wait for another build writing into ``out`` to finish, instead of failing.
+    scheduler : str, optional
+        Run the per-chunk work on a Dask distributed cluster (``pip install
+        'fzzf-analysis[distributed]'``): ``"local"`` starts one on this machine with
+        ``workers`` processes, ``"tcp://host:8786"`` uses a running one, whose workers must
+        see the reports and ``out`` at the same paths (a shared file system). The tables
+        are the same as without it. A script that uses ``"local"`` needs the usual
+        ``if __name__ == "__main__":`` guard, as with any process pool that spawns.
 
     Returns
     -------
@@ -314,7 +306,9 @@ def build_corpus(
     Raises
     ------
     BuildError
-        ``out`` inside the reports folder, or a non-empty folder that is not a build.
+        ``out`` inside the reports folder, or a non-empty folder that is not a build;
+        ``scheduler`` without Dask installed, a scheduler that cannot be reached, or a
+        worker that cannot see the reports or ``out``.
     BuildLocked
         Another build holds ``out`` (unless ``wait``).
     ManifestError
@@ -329,22 +323,26 @@ def build_corpus(
     if len(sources) == 1 and not os.path.lexists(sources[0]):
         raise FileNotFoundError(f"{sources[0]}: no such folder or file")
     out = Path(out)
+    if scheduler is not None:
+        # A worker on another machine has another working folder: every path it gets is
+        # absolute (the names in the tables are relative to the sources either way).
+        sources, out = [Path(os.path.abspath(s)) for s in sources], Path(os.path.abspath(out))
     for source in (s for s in sources if os.path.lexists(s)):
         # A file given by itself is read alone: OUT may sit beside it, never around it.
         prepare_out(out, source)
-    with locked(out, wait=wait):
+    workers = workers or os.cpu_count() or 1
+    with locked(out, wait=wait), connect(scheduler, workers=workers) as client:
         return _build_locked(sources, out, manifest=manifest, workers=workers, full=full,
                              config=config, progress=progress, chunk_size=chunk_size,
-                             limits=limits, follow_symlinks=follow_symlinks)
+                             limits=limits, follow_symlinks=follow_symlinks, client=client)
 
 
 def _build_locked(sources: list[Path], out: Path, *, manifest, workers, full, config,
-                  progress, chunk_size, limits, follow_symlinks) -> BuildSummary:
+                  progress, chunk_size, limits, follow_symlinks, client) -> BuildSummary:
     from analysis.text import TokenizerConfig
 
     started = time.perf_counter()
     config = config if config is not None else TokenizerConfig()
-    workers = workers or os.cpu_count() or 1
     _, entries = scan_sources(sources if len(sources) > 1 else sources[0],
                               follow_symlinks=follow_symlinks)
     entries, plan = resolve_manifests(entries, manifest=manifest)
@@ -361,6 +359,13 @@ def _build_locked(sources: list[Path], out: Path, *, manifest, workers, full, co
     if note:
         summary.warnings.append(note)
     staging, final = new_generation(out)
+    if client is not None:
+        resources = [config.lexicon, config.stopwords, config.filler,
+                     getattr(config, "agency_names", None)]
+        # Only what this process can read: an unreadable source is a row of files.csv.
+        check_workers(client, readable=[p for p in (*sources, *resources)
+                                        if p is not None and os.access(p, os.R_OK)],
+                      writable=[staging])
     if state is None:
         state = pd.DataFrame(columns=STATE_COLUMNS)
         index = pd.DataFrame()
@@ -398,7 +403,7 @@ def _build_locked(sources: list[Path], out: Path, *, manifest, workers, full, co
     kept_names = set(unchanged["file"]) - set(revived["file"])
     kept = state[state["file"].isin(kept_names)]
     for chunk, group in stale[stale["status"] == "loaded"].groupby("chunk"):
-        _drop_docs(staging, int(chunk), set(group["doc_id"]))
+        drop_docs(staging, int(chunk), set(group["doc_id"]))
     summary.removed, summary.reused = len(gone), len(kept)
     summary.n_files = len(entries)
 
@@ -412,7 +417,7 @@ def _build_locked(sources: list[Path], out: Path, *, manifest, workers, full, co
         chunks = sorted(int(c) for c in kept.loc[kept["status"] == "loaded", "chunk"].unique())
         run_tasks(_retokenize_chunk,
                   [{"out": str(staging), "chunk": c, "config": config} for c in chunks],
-                  workers=workers)
+                  workers=workers, client=client)
         summary.retokenized_chunks = len(chunks)
 
     first = int(state["chunk"].max()) + 1 if len(state) else 0
@@ -423,9 +428,9 @@ def _build_locked(sources: list[Path], out: Path, *, manifest, workers, full, co
         tasks.append({"out": str(staging), "chunk": first + k // chunk_size,
                       "entries": [by_name[name] for name in names], "manifest": rows,
                       "config": config, "limits": limits})
-    results = run_tasks(build_chunk, tasks, workers=workers,
+    results = run_tasks(build_chunk, tasks, workers=workers, client=client,
                         on_done=(lambda t: bar.update(len(t["entries"]))) if bar else None)
-    if not _part(staging, "reports", 0).parent.is_dir():
+    if not part_path(staging, "reports", 0).parent.is_dir():
         # Nothing readable at all: one empty chunk gives every table its columns.
         results.append(build_chunk({"out": str(staging), "chunk": first, "entries": [],
                                     "manifest": None, "config": config, "limits": limits}))
@@ -450,6 +455,7 @@ def _build_locked(sources: list[Path], out: Path, *, manifest, workers, full, co
     index = pd.concat([index[index["doc_id"].isin(kept_docs)] if len(index) else index,
                        *new_index], ignore_index=True)
     files, index = _resolve_duplicates(staging, files, index)
+    files, summary.compacted_chunks = compact_parts(staging, files, chunk_size=chunk_size)
     files = _finish(staging, files, index, plan.files, meta)
     publish(out, staging, final, [*(f"{t}.parquet" for t in PART_TABLES), "reports.csv",
                                   "headlines_wide.csv", "headlines_wide.parquet",
@@ -473,7 +479,7 @@ def _resolve_duplicates(out: Path, files: pd.DataFrame,
             first[doc_id] = row["file"]
             continue
         if row["status"] == "loaded":
-            _drop_docs(out, int(row["chunk"]), {doc_id})
+            drop_docs(out, int(row["chunk"]), {doc_id})
             index = index[~((index["doc_id"] == doc_id) & (index["file"] == row["file"]))]
         files.loc[k, ["status", "reason"]] = ["duplicate", f"same report text as {first[doc_id]}"]
     return files, index.reset_index(drop=True)
@@ -507,8 +513,8 @@ def _finish(out: Path, files: pd.DataFrame, index: pd.DataFrame, extra: list[dic
     _write_headlines_wide(out, index)
     state_dir = out / STATE_DIR
     state_dir.mkdir(exist_ok=True)
-    _write(files, state_dir / "files.parquet")
-    _write(index, state_dir / "reports.parquet")
+    write_part(files, state_dir / "files.parquet")
+    write_part(index, state_dir / "reports.parquet")
     (state_dir / "meta.json.partial").write_text(json.dumps(meta, indent=1), encoding="utf-8")
     os.replace(state_dir / "meta.json.partial", state_dir / "meta.json")
     return files
@@ -525,7 +531,7 @@ def _write_headlines_wide(out: Path, index: pd.DataFrame) -> None:
     wide = pivot_headlines(headlines, index)
     csv_safe(wide).to_csv(out / "headlines_wide.csv.partial", index=False, encoding="utf-8-sig")
     os.replace(out / "headlines_wide.csv.partial", out / "headlines_wide.csv")
-    _write(wide, out / "headlines_wide.parquet")
+    write_part(wide, out / "headlines_wide.parquet")
 
 
 def read_table(out: Path | str, table: str, *, columns: Sequence[str] | None = None,

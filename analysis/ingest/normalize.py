@@ -283,6 +283,10 @@ def split_run_in_title(line: str) -> list[str]:
         space) or that the report's opening follows is split: 现将我局2023年度法治政府建设情况
         报告如下 is a sentence, not a title.
     """
+    # The pattern backtracks over every Han run; a line without its fixed words cannot match.
+    if "报告" not in line or "年" not in line or not any(
+            phrase in line for phrase in ("法治政府", "依法行政", "法治建设")):
+        return [line]
     for m in _RUN_IN_TITLE.finditer(line):
         before, after = line[: m.start()], line[m.end():]
         if not before and not after:

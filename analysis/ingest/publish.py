@@ -17,6 +17,10 @@ one, never a mixture; the previous generation is kept until the next publication
 reader that pinned it (``read_table`` and ``read_tables`` resolve ``current`` once) can
 finish. A build killed at any point leaves ``current`` on the last complete build; the next
 build deletes the staging folder and starts from there.
+
+The per-chunk work runs in local worker processes (:func:`run_tasks`) or, with a
+``scheduler``, on a Dask distributed cluster (:func:`connect`); the lock, the staging
+generation and the publication always stay in the process that runs the build.
 """
 
 from __future__ import annotations
@@ -29,19 +33,28 @@ import json
 import os
 import shutil
 import signal
+import socket
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 from analysis.ingest.scan import BUILD_MARKER, is_within
 
-__all__ = ["BuildError", "BuildLocked", "current_generation", "locked", "new_generation",
-           "prepare_out", "publish", "run_tasks"]
+__all__ = ["BuildError", "BuildLocked", "SCHEDULER_TIMEOUT", "check_workers", "connect",
+           "current_generation", "locked", "new_generation", "prepare_out", "publish",
+           "run_tasks"]
 
 GENERATIONS = "generations"
 CURRENT = "current"
 LOCK = ".lock"
 _STAGING = ".staging-"
+# Seconds to reach a Dask scheduler: a running one answers in milliseconds, and a wrong
+# address must fail the build at once, not after Dask's default of 30 s.
+SCHEDULER_TIMEOUT = 10.0
+_NEEDS_DASK = "--scheduler needs dask.distributed: pip install 'fzzf-analysis[distributed]'"
+_SHARED = ("with --scheduler every worker must see the reports and OUT at the same paths "
+           "(a shared file system)")
 
 
 class BuildError(RuntimeError):
@@ -208,17 +221,21 @@ def _die_with_parent(parent: int) -> None:
 
 
 def run_tasks(function: Callable, tasks: list[dict], *, workers: int,
-              on_done: Callable[[dict], None] | None = None) -> list:
+              on_done: Callable[[dict], None] | None = None, client: Any = None) -> list:
     """Run ``function`` over ``tasks`` in order, in worker processes when ``workers > 1``.
 
     Workers die with the parent process; on any error or interrupt in the parent the pool
-    is shut down and its processes killed before the error propagates.
+    is shut down and its processes killed before the error propagates. With a Dask
+    ``client`` (from :func:`connect`) the tasks run on its cluster instead, and on any error
+    the remaining ones are cancelled.
 
     Returns
     -------
     list
         The results in task order.
     """
+    if client is not None and tasks:
+        return _run_on_cluster(client, function, tasks, on_done=on_done)
     results = []
     if workers <= 1 or len(tasks) <= 1:
         for task in tasks:
@@ -241,4 +258,166 @@ def run_tasks(function: Callable, tasks: list[dict], *, workers: int,
                 process.kill()
         raise
     pool.shutdown(wait=True)
+    return results
+
+
+# --- a Dask cluster, when one machine is not enough -----------------------------------------
+
+@contextlib.contextmanager
+def connect(scheduler: str | None, *, workers: int,
+            timeout: float | None = None) -> Iterator[Any]:
+    """A Dask client for the build's per-chunk work, closed (with its local cluster) on exit.
+
+    Parameters
+    ----------
+    scheduler : str or None
+        None: no client (local worker processes). ``"local"``: a ``LocalCluster`` on this
+        machine (127.0.0.1, ``workers`` processes of one thread each, no dashboard), whose
+        workers exit with this process. Any other value is a running scheduler's address,
+        ``tcp://host:8786``; its workers must see the reports and the output folder at the
+        same paths as this process.
+    workers : int
+        Worker processes of a local cluster (a running cluster has its own).
+    timeout : float, optional
+        Seconds to reach the scheduler; default :data:`SCHEDULER_TIMEOUT`.
+
+    Raises
+    ------
+    BuildError
+        Dask is not installed, or the scheduler cannot be reached (naming the address).
+    """
+    if scheduler is None:
+        yield None
+        return
+    try:
+        # Imported here only: a build without --scheduler never imports Dask.
+        import distributed
+    except ImportError:
+        raise BuildError(_NEEDS_DASK) from None
+    timeout = SCHEDULER_TIMEOUT if timeout is None else timeout
+    with contextlib.ExitStack() as stack:
+        if scheduler == "local":
+            import logging
+
+            cluster = stack.enter_context(distributed.LocalCluster(
+                n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+                dashboard_address=None, silence_logs=logging.ERROR))
+            address: Any = cluster
+        else:
+            address = scheduler
+            problem = _unreachable(scheduler, timeout)
+            if problem:
+                raise BuildError(f"{scheduler}: cannot reach the Dask scheduler ({problem}); "
+                                 "start one with `dask scheduler` and `dask worker ADDRESS`, "
+                                 "or use --scheduler local")
+        client = distributed.Client(address, timeout=timeout, set_as_default=False)
+        stack.callback(client.close)
+        yield client
+
+
+def _unreachable(scheduler: str, timeout: float) -> str | None:
+    # Why ``scheduler`` is no Dask scheduler that answers within ``timeout``, or None. A
+    # plain TCP connection first, so that a refused port fails at once (Dask retries until
+    # its timeout); then Dask's handshake, bounded here because Dask waits for it without a
+    # timeout (a web server on the port, the dashboard's 8787 say, would hang the build).
+    import asyncio
+    import threading
+
+    from distributed.comm import connect as dask_connect
+    from distributed.comm.addressing import parse_address, parse_host_port
+
+    try:
+        protocol, location = parse_address(scheduler)
+        if protocol in ("tcp", "tls"):
+            socket.create_connection(parse_host_port(location), timeout=timeout).close()
+    except (OSError, ValueError) as exc:
+        return (str(exc).splitlines() or [""])[0] or type(exc).__name__
+
+    async def handshake() -> None:
+        comm = await asyncio.wait_for(dask_connect(scheduler, timeout=timeout), timeout)
+        await comm.close()
+
+    failed: list[BaseException] = []
+    # In a thread of its own, so a caller's running event loop (Jupyter's) is no obstacle.
+    thread = threading.Thread(target=lambda: _catch(failed, asyncio.run, handshake()),
+                              daemon=True)
+    thread.start()
+    thread.join(timeout + 1)
+    if thread.is_alive() or (failed and isinstance(failed[0], TimeoutError)):
+        return f"no Dask scheduler answered within {timeout:g} s"
+    if failed:
+        reason = (str(failed[0]).splitlines() or [""])[0] or type(failed[0]).__name__
+        return f"what answered is no Dask scheduler: {reason}"
+    return None
+
+
+def _catch(failed: list[BaseException], function: Callable, *args: Any) -> None:
+    try:
+        function(*args)
+    except BaseException as exc:  # noqa: BLE001 - handed to the waiting thread
+        failed.append(exc)
+
+
+def _worker_problem(readable: list[str], writable: list[str], expected: str) -> str | None:
+    # Runs on each worker: the first path it cannot see, or other parsing code than the
+    # build's (another version installed), which would give other tables.
+    for path in readable:
+        if not os.access(path, os.R_OK):
+            return f"cannot read {path}: {_SHARED}"
+    for path in writable:
+        if not os.access(path, os.W_OK | os.X_OK):
+            return f"cannot write into {path}: {_SHARED}"
+    from analysis.ingest.build import parse_fingerprint
+
+    if parse_fingerprint() != expected:
+        return ("runs other parsing code than this build: install the same version of "
+                "fzzf-analysis on every worker")
+    return None
+
+
+def check_workers(client: Any, *, readable: list[Path], writable: list[Path]) -> None:
+    """Check that every worker of ``client`` sees these paths and runs the same code.
+
+    A worker that cannot see an input would record it as unreadable, and one that cannot
+    write into the output would fail late: both are refused before any chunk runs.
+
+    Raises
+    ------
+    BuildError
+        Naming the worker and the path, or the need for a shared file system.
+    """
+    from analysis.ingest.build import parse_fingerprint
+
+    try:
+        client.wait_for_workers(1, timeout=SCHEDULER_TIMEOUT)
+    except TimeoutError:
+        raise BuildError(f"the Dask scheduler {client.scheduler.address} has no workers; "
+                         "start them with `dask worker ADDRESS`") from None
+    answers = client.run(_worker_problem, [str(p) for p in readable],
+                         [str(p) for p in writable], parse_fingerprint())
+    for worker, problem in sorted(answers.items()):
+        if problem:
+            raise BuildError(f"Dask worker {worker} {problem}")
+
+
+def _run_on_cluster(client: Any, function: Callable, tasks: list[dict], *,
+                    on_done: Callable[[dict], None] | None) -> list:
+    from distributed import as_completed
+
+    # pure=False: two tasks never share a key, and a rebuild never reuses a stale result.
+    futures = client.map(function, tasks, pure=False)
+    position = {future.key: k for k, future in enumerate(futures)}
+    results: list = [None] * len(tasks)
+    try:
+        for future in as_completed(futures, loop=client.loop):
+            k = position[future.key]
+            results[k] = future.result()  # a task's error is raised here, as it was raised
+            if on_done is not None:
+                on_done(tasks[k])
+    except BaseException:
+        # Queued chunks never start; a running one finishes into the staging folder, which
+        # is never published and which the next build removes.
+        with contextlib.suppress(Exception):
+            client.cancel(futures, force=True)
+        raise
     return results

@@ -179,24 +179,36 @@ def read_agency_names(path: Path | str | None = None) -> frozenset[str]:
     return frozenset(names)
 
 
+def jieba_dictionary_file() -> Path:
+    """The dictionary file of the installed jieba package (``jieba/dict.txt``)."""
+    spec = importlib.util.find_spec("jieba")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("jieba is not installed: its dictionary gives the word frequencies")
+    return Path(next(iter(spec.submodule_search_locations))) / "dict.txt"
+
+
 @lru_cache(maxsize=1)
 def read_jieba_dictionary() -> dict[str, tuple[int, str]]:
     """Read stock jieba's dictionary from the installed jieba package, without loading jieba.
 
     The tokenizer and the gazetteer use it to tell a common word (资源, 平安) from a name, the
     dictionary's words from those jieba's HMM makes up, and function words by their tags. The
-    file is read once per process (about 0.4 s) and never changed; the global ``jieba.dt`` is
-    not touched.
+    file is parsed once per machine (:mod:`analysis.cache`), read once per process and never
+    changed; the global ``jieba.dt`` is not touched.
 
     Returns
     -------
     dict
         Word -> (frequency, part-of-speech tag), 349,046 entries for jieba 0.42.1.
     """
-    spec = importlib.util.find_spec("jieba")
-    if spec is None or not spec.submodule_search_locations:
-        raise ImportError("jieba is not installed: its dictionary gives the word frequencies")
-    path = Path(next(iter(spec.submodule_search_locations))) / "dict.txt"
+    from analysis.cache import load_derived
+
+    path = jieba_dictionary_file()
+    return load_derived("jieba_dictionary", [path, Path(__file__)],
+                        lambda: _parse_jieba_dictionary(path))
+
+
+def _parse_jieba_dictionary(path: Path) -> dict[str, tuple[int, str]]:
     raw = path.read_text(encoding="utf-8")
     # Every line is "word frequency tag": one split of the whole file is three times faster
     # than a loop over its lines.

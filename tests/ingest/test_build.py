@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import shutil
 import sys
@@ -11,12 +12,13 @@ import pandas as pd
 import pytest
 
 from analysis import load_corpus, select_reports
-from analysis.ingest.build import build_corpus, read_table, read_tables
+from analysis.ingest.build import PART_TABLES, build_corpus, read_table, read_tables
 from analysis.paths import ROOT, SEEDS
 from analysis.text import TokenizerConfig
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from make_corpus import make_corpus  # noqa: E402
+from reference_tables import fingerprints  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -161,3 +163,68 @@ def test_selection_is_the_same_in_memory_and_on_disk(generated, tmp_path):
         corpus.reports["year"].isin([2023, 2024]).sum())
     with pytest.raises(ValueError, match=r"cannot select reports by \['colour'\]"):
         corpus.select(colour="red")
+
+
+def _parts(out: Path) -> dict[str, int]:
+    return {t: len(list((out / f"{t}.parquet").glob("part-*.parquet"))) for t in PART_TABLES}
+
+
+def test_incremental_builds_keep_no_more_parts_than_a_fresh_build(tmp_path):
+    # Guards: every incremental build added one small part per table, so a folder that grew
+    # a report at a time gathered a part per build. Thirty builds that each add a report
+    # (one also removes a report and edits another, in chunks merged by then) must leave no
+    # more parts than a fresh build of the final folder, with the same tables.
+    folder, out = tmp_path / "reports", tmp_path / "out"
+    make_corpus(10, folder, seed=5)
+    make_corpus(30, tmp_path / "more", seed=6)
+    build_corpus(folder, out, workers=1, chunk_size=4, progress=False)
+    compacted = 0
+    for k in range(30):
+        shutil.copy(tmp_path / "more" / f"report_{k:05d}.txt", folder / f"added_{k:03d}.txt")
+        if k == 15:
+            os.remove(folder / "report_00009.txt")
+            edited = folder / "report_00008.txt"
+            edited.write_text(edited.read_text(encoding="utf-8").replace("。", "。\n", 1),
+                              encoding="utf-8")
+        summary = build_corpus(folder, out, workers=1, chunk_size=4, progress=False)
+        assert summary.processed == (2 if k == 15 else 1)
+        n_files = len(list(folder.glob("*.txt")))
+        assert max(_parts(out).values()) <= math.ceil(n_files / 4), (k, _parts(out))
+        compacted += summary.compacted_chunks
+    assert compacted > 0
+    # Every file's recorded chunk is a part on disk, so later builds still find its rows.
+    state = pd.read_parquet(out / "_build" / "files.parquet")
+    on_disk = {int(p.name[5:10]) for p in (out / "reports.parquet").glob("part-*.parquet")}
+    assert set(state.loc[state["status"] == "loaded", "chunk"]) <= on_disk
+    fresh = tmp_path / "fresh"
+    build_corpus(folder, fresh, workers=1, chunk_size=4, progress=False)
+    assert all(_parts(out)[t] <= _parts(fresh)[t] for t in PART_TABLES), (_parts(out),
+                                                                          _parts(fresh))
+    assert fingerprints(out) == fingerprints(fresh)
+    _assert_same(read_tables(out), read_tables(fresh))
+
+
+def test_compaction_splits_many_partial_chunks_and_drops_empty_ones(tmp_path):
+    # Chunks of two (a build with a smaller chunk size) merged under chunks of four: the
+    # files of six partial chunks are spread over three new ones, a report never split
+    # between parts. Then every file of one chunk goes: its empty parts are dropped.
+    folder, out = tmp_path / "reports", tmp_path / "out"
+    make_corpus(11, folder, seed=8)
+    (folder / "report_00010.txt").rename(tmp_path / "later.txt")
+    build_corpus(folder, out, workers=1, chunk_size=2, progress=False)
+    assert set(_parts(out).values()) == {5}
+    (tmp_path / "later.txt").rename(folder / "report_00010.txt")
+    summary = build_corpus(folder, out, workers=1, chunk_size=4, progress=False)
+    assert summary.compacted_chunks == 6 and set(_parts(out).values()) == {3}
+    fresh = tmp_path / "fresh"
+    build_corpus(folder, fresh, workers=1, chunk_size=4, progress=False)
+    assert fingerprints(out) == fingerprints(fresh)
+    state = pd.read_parquet(out / "_build" / "files.parquet")
+    assert sorted(state.groupby("chunk").size()) == [3, 4, 4]
+    for name in state.loc[state["chunk"] == state["chunk"].max(), "file"]:
+        os.remove(folder / name)
+    build_corpus(folder, out, workers=1, chunk_size=4, progress=False)
+    assert set(_parts(out).values()) == {2}
+    shutil.rmtree(fresh)
+    build_corpus(folder, fresh, workers=1, chunk_size=4, progress=False)
+    assert fingerprints(out) == fingerprints(fresh)
