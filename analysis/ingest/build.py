@@ -343,9 +343,9 @@ def _build_locked(sources: list[Path], out: Path, *, manifest, workers, full, co
 
     started = time.perf_counter()
     config = config if config is not None else TokenizerConfig()
-    _, entries = scan_sources(sources if len(sources) > 1 else sources[0],
-                              follow_symlinks=follow_symlinks)
-    entries, plan = resolve_manifests(entries, manifest=manifest)
+    base, entries = scan_sources(sources if len(sources) > 1 else sources[0],
+                                 follow_symlinks=follow_symlinks)
+    entries, plan = resolve_manifests(entries, manifest=manifest, base=base)
     meta = {"parse": parse_fingerprint(),
             "tokens": config.segmentation_fingerprint() + config.fingerprint(),
             "manifest": plan.fingerprint,

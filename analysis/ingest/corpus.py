@@ -310,8 +310,8 @@ def load_corpus(
     """
     if isinstance(source, (str, Path)) and not os.path.lexists(source):
         raise FileNotFoundError(f"{source}: no such folder or file")
-    _, entries = scan_sources(source, follow_symlinks=follow_symlinks)
-    entries, plan = resolve_manifests(entries, manifest=manifest)
+    base, entries = scan_sources(source, follow_symlinks=follow_symlinks)
+    entries, plan = resolve_manifests(entries, manifest=manifest, base=base)
 
     show = progress if progress is not None else len(entries) > 50
     iterator: Iterable[Entry] = entries

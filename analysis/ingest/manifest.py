@@ -12,8 +12,9 @@ in the README):
   that names the rows: a manifest never guesses which file it meant.
 - Where manifests at several depths name the same file, the nearest one (the deepest folder)
   wins, as with ``.gitignore``; the outer one's files row says which rows gave way.
-- A file passed by itself (``load_corpus(["a/x.html"])``) takes the manifest beside it;
-  that manifest's rows for files not passed are not reported missing.
+- A file passed by itself (``load_corpus(["a/x.html"])``) takes the manifest beside it, and
+  several sources take the one in the folder that holds them all (where ``write_manifest``
+  drafts it); such a manifest's rows for files not passed are not reported missing.
 - ``manifest=PATH`` takes the place of the top folder's own ``manifest.csv``;
   ``manifest=False`` uses none (each is still listed, as not used).
 """
@@ -198,8 +199,8 @@ def _scope(name: str) -> str:
     return "" if parent == "." else parent + "/"
 
 
-def resolve_manifests(entries: Sequence[Entry], *, manifest: Path | str | bool | None = None
-                      ) -> tuple[list[Entry], ManifestPlan]:
+def resolve_manifests(entries: Sequence[Entry], *, manifest: Path | str | bool | None = None,
+                      base: Path | None = None) -> tuple[list[Entry], ManifestPlan]:
     """Separate the manifests from the reports and match every manifest row to its file.
 
     Parameters
@@ -210,6 +211,10 @@ def resolve_manifests(entries: Sequence[Entry], *, manifest: Path | str | bool |
     manifest : path, False or None
         None uses the manifests in the tree; a path takes the place of the top folder's
         ``manifest.csv``; False uses none.
+    base : path, optional
+        The folder that holds every source (:func:`analysis.ingest.scan.scan_sources`): with
+        several sources, its ``manifest.csv`` (the one ``write_manifest`` drafts for them)
+        applies to them too, without reporting its other rows missing.
 
     Returns
     -------
@@ -236,6 +241,11 @@ def resolve_manifests(entries: Sequence[Entry], *, manifest: Path | str | bool |
             known.add(os.path.realpath(sibling))
             label = _scope(entry.name) + MANIFEST_NAME
             manifests.append(_Manifest(label, _scope(entry.name), sibling, partial=True))
+    top = base / MANIFEST_NAME if base is not None else None
+    if top is not None and top.is_file() and os.path.realpath(top) not in known \
+            and not any(m.label == MANIFEST_NAME for m in manifests):
+        known.add(os.path.realpath(top))
+        manifests.append(_Manifest(MANIFEST_NAME, "", top, partial=True))
     manifests.sort(key=lambda m: m.label)
 
     files, used = [], []
@@ -310,7 +320,8 @@ def resolve_manifests(entries: Sequence[Entry], *, manifest: Path | str | bool |
             shown = ", ".join(str(k) for k in sorted(gave_way[m.label]))
             notes.append(f"rows {shown} give way to a manifest in a folder nearer the file")
         if m.partial:
-            notes.append("found beside the files passed; applies to them")
+            notes.append("found beside the files passed, or in the folder that holds the "
+                         "sources; applies to them")
         files.append(_files_row(m.label, "manifest", "; ".join(notes) or "ok"))
     digest = hashlib.sha256()
     for m in used:

@@ -90,7 +90,7 @@ def write_manifest(
     # A target elsewhere is applied like --manifest would be, so its rows count as listed.
     inside = os.path.realpath(target) == os.path.realpath(base / MANIFEST_NAME)
     explicit = target if target.is_file() and not inside else None
-    entries, plan = resolve_manifests(entries, manifest=explicit)
+    entries, plan = resolve_manifests(entries, manifest=explicit, base=base)
     readable = [e for e in entries if e.reason is None]
     tasks = [{"entries": readable[k:k + _CHUNK], "limits": limits,
               "rows": plan.rows[plan.rows["file"].isin({e.name for e in readable[k:k + _CHUNK]})]

@@ -229,18 +229,30 @@ def test_manifest_command_and_a_build_of_several_sources(tmp_path):
     drafted = pd.read_csv(reports / "manifest.csv", dtype=str, encoding="utf-8-sig")
     assert list(drafted["file"]) == [f"a/{S0}", f"b/{S2}"]
 
+    # The same command again finds the drafted manifest above the two folders: nothing new.
+    again = subprocess.run([sys.executable, "-m", "analysis", "manifest", str(reports / "a"),
+                            str(reports / "b"), "--workers", "1"],
+                           capture_output=True, text=True, check=True)
+    assert "0 rows added, 2 in all" in again.stderr
+
     out = tmp_path / "out"
     sources = [reports / "a", reports / "b", reports / "gone.txt"]
     summary = build_corpus(sources, out, workers=1)
-    assert summary.status == {"loaded": 2, "skipped": 1}
+    assert summary.status == {"loaded": 2, "manifest": 1, "skipped": 1}
     built = read_table(out, "files")
     loaded = load_corpus(sources).files
-    assert list(built["file"]) == list(loaded["file"]) == [f"a/{S0}", f"b/{S2}", "gone.txt"]
+    assert list(built["file"]) == list(loaded["file"]) == [
+        f"a/{S0}", f"b/{S2}", "gone.txt", "manifest.csv"]
     assert built["reason"].iloc[2] == "cannot read: No such file or directory"
-    # The sources' own folders have no manifest; the drafted one sits above them.
-    assert built["manifest_row"].isna().all()
-    # Passed as the folder that holds them, the drafted manifest applies.
-    build_corpus(reports, tmp_path / "out2", workers=1)
-    files = read_table(tmp_path / "out2", "files").set_index("file")
+    # The drafted manifest, in the folder that holds the sources, applies to them.
+    files = built.set_index("file")
     assert files.loc[f"a/{S0}", "manifest_row"] == "manifest.csv:2"
+    assert files.loc[f"b/{S2}", "manifest_row"] == "manifest.csv:3"
     assert files.loc["manifest.csv", "status"] == "manifest"
+    # With another pair of sources under the same folder, b's row is not reported missing,
+    # and the new file is said to have no row.
+    _put(reports / "c", S4)
+    other = load_corpus([reports / "a", reports / "c"]).files.set_index("file")
+    assert set(other["status"]) == {"loaded", "manifest"}
+    assert other.loc[f"a/{S0}", "manifest_row"] == "manifest.csv:2"
+    assert "no manifest row" in other.loc[f"c/{S4}", "reason"]
