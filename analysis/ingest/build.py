@@ -136,7 +136,8 @@ def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
     for column in out.columns:
         if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
             values = out[column]
-            risky = values.map(lambda v: isinstance(v, str) and v.startswith(_FORMULA_START))
+            # Only the first character matters: a vectorised test, not a call per cell.
+            risky = values.astype("object").str[:1].isin(_FORMULA_START).fillna(False)
             if bool(risky.to_numpy(dtype=bool).any()):
                 out[column] = values.astype("object").where(
                     ~risky.to_numpy(dtype=bool), "'" + values.astype("object").astype(str))
@@ -470,14 +471,12 @@ def _resolve_duplicates(out: Path, files: pd.DataFrame,
                         index: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     # The same report in two files: the first in path order is kept, as in load_corpus.
     files = files.sort_values("file", kind="stable").reset_index(drop=True)
-    first: dict[str, str] = {}
-    for k, row in files.iterrows():
-        if row["status"] not in ("loaded", "duplicate") or pd.isna(row["doc_id"]):
-            continue
+    holds = files[files["status"].isin(["loaded", "duplicate"]) & files["doc_id"].notna()]
+    firsts = holds.drop_duplicates("doc_id")
+    first = dict(zip(firsts["doc_id"], firsts["file"], strict=True))
+    # Only the later copies need a look, one by one: usually none or a few.
+    for k, row in holds.drop(index=firsts.index).iterrows():
         doc_id = row["doc_id"]
-        if doc_id not in first:
-            first[doc_id] = row["file"]
-            continue
         if row["status"] == "loaded":
             drop_docs(out, int(row["chunk"]), {doc_id})
             index = index[~((index["doc_id"] == doc_id) & (index["file"] == row["file"]))]
