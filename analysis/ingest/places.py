@@ -21,7 +21,7 @@ from typing import Any
 
 from analysis.cache import load_derived
 from analysis.text.resources import jieba_dictionary_file as _jieba_dictionary_file
-from analysis.text.resources import read_jieba_dictionary
+from analysis.text.resources import jieba_word_set
 
 __all__ = ["COMMON_WORD_FREQ", "LEVELS", "MUNICIPALITIES", "Place", "count_place_mentions",
            "dominant", "find_place_mentions", "is_common_word", "list_place_terms",
@@ -327,7 +327,15 @@ def is_common_word(term: str) -> bool:
     金山 and 社区 are common words, while 海沧 and 西湖 (tagged ns) and 红寺堡 (frequency 2) are
     not.
     """
-    frequency, tag = read_jieba_dictionary().get(term, (0, ""))
+    return term in _common_words()
+
+
+@lru_cache(maxsize=1)
+def _common_words() -> frozenset[str]:
+    return jieba_word_set("jieba_common_words", _is_common, code=Path(__file__))
+
+
+def _is_common(word: str, frequency: int, tag: str) -> bool:
     return frequency >= COMMON_WORD_FREQ and tag != "ns"
 
 

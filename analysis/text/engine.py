@@ -27,7 +27,7 @@ import pandas as pd
 
 from analysis import paths
 from analysis.text.names import Names, build_names
-from analysis.text.resources import read_jieba_dictionary, read_lexicon
+from analysis.text.resources import jieba_word_set, read_lexicon
 
 __all__ = ["BACKENDS", "DEFAULT_LEXICON_FREQ", "TokenizerConfig"]
 
@@ -256,6 +256,10 @@ def _make_rjieba(hmm: bool, entries: Sequence[_Entry]) -> Callable[[str], list[s
     return cut
 
 
+def _is_function_char(word: str, frequency: int, tag: str) -> bool:
+    return len(word) == 1 and tag in _FUNCTION_TAGS
+
+
 def _is_han_only(term: str) -> bool:
     return re.fullmatch(f"[{_HAN}]+", term) is not None
 
@@ -278,9 +282,8 @@ class _Engine:
         self.lexicon = frozenset(terms)
         self.names: Names = build_names(config.agency_names, config.places, known=self.lexicon)
         # Conjunctions and particles, by jieba's own tags.
-        self.function_chars = frozenset(
-            word for word, (_, tag) in read_jieba_dictionary().items()
-            if len(word) == 1 and tag in _FUNCTION_TAGS)
+        self.function_chars = jieba_word_set("jieba_function_chars", _is_function_char,
+                                             code=Path(__file__))
         # Entries made only of Han characters go into jieba's dictionary; the others contain
         # characters jieba splits on (、+ digits ...) and are matched in the pre-pass instead.
         entries = sorted([*((t, f, pos) for t, f, pos in zip(terms, freqs, tags, strict=True)

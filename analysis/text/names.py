@@ -28,7 +28,7 @@ from functools import cached_property
 from pathlib import Path
 
 from analysis.ingest import places as gazetteer
-from analysis.text.resources import read_agency_names, read_jieba_dictionary
+from analysis.text.resources import jieba_words, read_agency_names
 
 __all__ = ["AGENCY_FREQ", "ORG_PREFIXES", "PLACE_FREQ", "Names", "build_names", "join_org"]
 
@@ -112,7 +112,7 @@ def build_names(agency_names: Path | None, places: bool, *,
     """
     if agency_names is None and not places:
         return Names()
-    jieba_words = read_jieba_dictionary()
+    known_words = jieba_words()
     entries: list[_Entry] = []
     agencies: frozenset[str] = frozenset()
     bare: frozenset[str] = frozenset()
@@ -129,11 +129,11 @@ def build_names(agency_names: Path | None, places: bool, *,
     # Only full names of three or more characters go into the dictionary: a short form (将乐,
     # as in 我们将乐于) or a two-character name (新镇, as in 创新镇村) would be cut out of words.
     entries += [(name, PLACE_FREQ, "ns") for name in sorted(names)
-                if len(name) >= 3 and name not in jieba_words and name not in known
+                if len(name) >= 3 and name not in known_words and name not in known
                 and name not in agencies and _is_full_name(name)]
     return Names(places=names, agencies=agencies, bare=bare,
                  tails={tail: tuple(sorted(heads)) for tail, heads in tails.items()},
-                 entries=tuple(entries), known=jieba_words)
+                 entries=tuple(entries), known=known_words)
 
 
 _FULL_SUFFIXES = ("省", "市", "区", "县", "旗", "镇", "乡", "街道", "苏木", "自治州", "地区", "盟")

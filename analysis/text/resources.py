@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -15,7 +16,8 @@ import pandas as pd
 
 from analysis import paths
 
-__all__ = ["THEMES", "read_agency_names", "read_filler", "read_jieba_dictionary", "read_lexicon",
+__all__ = ["THEMES", "jieba_dictionary_file", "jieba_word_set", "jieba_words",
+           "read_agency_names", "read_filler", "read_jieba_dictionary", "read_lexicon",
            "read_stopwords", "read_themes"]
 
 # ---------------------------------------------------------------------------------------------
@@ -206,6 +208,36 @@ def read_jieba_dictionary() -> dict[str, tuple[int, str]]:
     path = jieba_dictionary_file()
     return load_derived("jieba_dictionary", [path, Path(__file__)],
                         lambda: _parse_jieba_dictionary(path))
+
+
+def jieba_word_set(name: str, keep: Callable[[str, int, str], bool], *,
+                       code: Path) -> frozenset[str]:
+    """The words of jieba's dictionary that ``keep(word, frequency, tag)`` keeps, cached.
+
+    A process that needs only a set of words (the dictionary's words, its common words, its
+    conjunctions) reads that set from the cache (:mod:`analysis.cache`), keyed on the
+    dictionary and on ``code``, the module that defines ``keep``, and never loads the whole
+    dictionary with its frequencies and tags, which takes twice as long.
+
+    Returns
+    -------
+    frozenset of str
+    """
+    from analysis.cache import load_derived
+
+    return load_derived(name, [jieba_dictionary_file(), Path(code)], lambda: frozenset(
+        word for word, (frequency, tag) in read_jieba_dictionary().items()
+        if keep(word, frequency, tag)))
+
+
+@lru_cache(maxsize=1)
+def jieba_words() -> frozenset[str]:
+    """Every word of stock jieba's dictionary (349,046 for jieba 0.42.1), for membership."""
+    return jieba_word_set("jieba_words", _any_word, code=Path(__file__))
+
+
+def _any_word(word: str, frequency: int, tag: str) -> bool:
+    return True
 
 
 def _parse_jieba_dictionary(path: Path) -> dict[str, tuple[int, str]]:
