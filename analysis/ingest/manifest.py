@@ -235,9 +235,14 @@ def resolve_manifests(entries: Sequence[Entry], *, manifest: Path | str | bool |
     # A file passed by itself still takes the manifest beside it (an entry of a scanned
     # folder already has its folder's manifest among the entries).
     known = {os.path.realpath(m.path) for m in manifests}
+    # Each folder is looked at once: a scanned folder of 100,000 files has a few folders.
+    folders_seen: set[Path] = set()
     for entry in others:
+        if entry.reason is not None or entry.path.parent in folders_seen:
+            continue
+        folders_seen.add(entry.path.parent)
         sibling = entry.path.parent / MANIFEST_NAME
-        if entry.reason is None and sibling.is_file() and os.path.realpath(sibling) not in known:
+        if sibling.is_file() and os.path.realpath(sibling) not in known:
             known.add(os.path.realpath(sibling))
             label = _scope(entry.name) + MANIFEST_NAME
             manifests.append(_Manifest(label, _scope(entry.name), sibling, partial=True))
