@@ -299,6 +299,17 @@ class _Engine:
         # Kinds of jieba's pieces, memoized: the vocabulary is small next to the token count.
         return {}
 
+    @cached_property
+    def lexicon_prefixes(self) -> frozenset[str]:
+        # Every beginning of a lexicon entry: a quoted run stops being a candidate as soon as
+        # its pieces begin no entry.
+        return frozenset(term[:end] for term in self.lexicon for end in range(1, len(term) + 1))
+
+    @cached_property
+    def other_kinds(self) -> dict[str, str]:
+        # Kinds of single characters outside the scanner's classes, memoized the same way.
+        return {}
+
 
 _ENGINES: dict[str, _Engine] = {}
 _ENGINES_LOCK = threading.Lock()

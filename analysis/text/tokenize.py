@@ -21,7 +21,7 @@ import os
 import re
 import tempfile
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -162,16 +162,21 @@ def _special(engine: _Engine, so_far: tuple[list[str], list[str], list[int], lis
     return end
 
 
-def _scan(protected: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
-    """Yield protected spans and, between them, the scanner's matches, in text order."""
+def _matches(protected: re.Pattern[str], text: str) -> list[re.Match[str]]:
+    """Protected spans and, between them, the scanner's matches, in text order."""
+    spans = list(protected.finditer(text))
+    if not spans:
+        return list(_SCANNER.finditer(text))
+    matches: list[re.Match[str]] = []
     position = 0
-    for span in protected.finditer(text):
+    for span in spans:
         if span.start() > position:
-            yield from _SCANNER.finditer(text, position, span.start())
-        yield span
+            matches.extend(_SCANNER.finditer(text, position, span.start()))
+        matches.append(span)
         position = span.end()
     if position < len(text):
-        yield from _SCANNER.finditer(text, position)
+        matches.extend(_SCANNER.finditer(text, position))
+    return matches
 
 
 class _Columns(NamedTuple):
@@ -183,6 +188,13 @@ class _Columns(NamedTuple):
     end: list[int]
 
 
+# The kind of each scanner and pre-pass group; None for "other", whose kind is the
+# character's.
+_GROUP_KINDS = {"phrase": "word", "plenums": "word", "dash": "punct", "title": "title",
+                "marker": "marker", "latin": "latin", "date": "date", "number": "number",
+                "other": None}
+
+
 def _tag(engine: _Engine, text: str) -> _Columns:
     tokens: list[str] = []
     kinds: list[str] = []
@@ -191,19 +203,26 @@ def _tag(engine: _Engine, text: str) -> _Columns:
     add_token, add_kind, add_start, add_end = (
         tokens.append, kinds.append, starts.append, ends.append)
     so_far = (tokens, kinds, starts, ends)
-    cut = engine.cut
     word_kinds = engine.word_kinds
-    lexicon = engine.lexicon
-    has_quote = False
+    other_kinds = engine.other_kinds
+    quotes: list[int] = []
     # Plenums named together (二中、三中全会) are rare: their pattern is tried only when the
     # text has one, since it would otherwise be tried at every numeral.
     protected = engine.protected_plenums if "中全会" in text else engine.protected
-    for match in _scan(protected, text):
+    matches = _matches(protected, text)
+    # Every run of Han characters goes to jieba in one call, joined by newlines: jieba returns
+    # each newline as a piece of its own and never joins it to a word, so the pieces are those
+    # of one call per run, without the cost of a call per run.
+    pieces = iter(engine.cut("\n".join([match.group() for match in matches
+                                         if match.lastgroup == "han"])))
+    for match in matches:
         group = match.lastgroup
         if group == "han":
             start = match.start()
             first = len(tokens)
-            for piece in cut(match.group()):
+            for piece in pieces:
+                if piece == "\n":
+                    break
                 kind = word_kinds.get(piece)
                 if kind is None:
                     kind = word_kinds[piece] = _word_kind(piece, engine)
@@ -219,24 +238,23 @@ def _tag(engine: _Engine, text: str) -> _Columns:
         if group == "space":
             continue
         value = match.group()
-        if group == "other":
+        kind = _GROUP_KINDS[group]
+        if kind is None:
             if value in _QUOTES:
-                has_quote = True
-            kind = _other_kind(value)
-        elif group == "phrase" or group == "plenums":
-            kind = "word"
-        elif group == "dash":
-            kind = "punct"
-        else:
-            kind = group
+                quotes.append(len(tokens))
+            kind = other_kinds.get(value)
+            if kind is None:
+                kind = other_kinds[value] = _other_kind(value)
         add_token(value)
         add_kind(kind)
         add_start(match.start())
         add_end(match.end())
     columns = _Columns(tokens, kinds, starts, ends)
-    if has_quote and lexicon:
-        columns = _merge_quoted(columns, lexicon)
+    if quotes and engine.lexicon:
+        columns = _merge_quoted(columns, engine, quotes)
     return columns
+
+
 
 
 _QUOTES = frozenset("“”‘’\"'「」『』")
@@ -244,10 +262,11 @@ _MAX_QUOTED_PARTS = 7  # word pieces plus quotes inside one merged formulation
 _MERGEABLE = frozenset(("word", "number", "latin"))
 
 
-def _quoted_entry(columns: _Columns, index: int, lexicon: frozenset[str]) -> int | None:
+def _quoted_entry(columns: _Columns, index: int, lexicon: frozenset[str],
+                  prefixes: frozenset[str]) -> int | None:
     """Return the last index of the longest quoted lexicon entry starting at index, if any."""
     tokens, kinds, starts, ends = columns
-    if tokens[index] in _QUOTES or kinds[index] not in _MERGEABLE:
+    if tokens[index] not in prefixes or kinds[index] not in _MERGEABLE:
         return None
     pieces, has_quote, best = [tokens[index]], False, None
     for stop in range(index + 1, min(len(tokens), index + _MAX_QUOTED_PARTS)):
@@ -259,17 +278,21 @@ def _quoted_entry(columns: _Columns, index: int, lexicon: frozenset[str]) -> int
         if kinds[stop] not in _MERGEABLE:
             break
         pieces.append(tokens[stop])
-        if has_quote and "".join(pieces) in lexicon:
+        joined = "".join(pieces)
+        if joined not in prefixes:
+            break  # no entry begins so: a longer run cannot spell one either
+        if has_quote and joined in lexicon:
             best = stop
     return best
 
 
-def _merge_quoted(columns: _Columns, lexicon: frozenset[str]) -> _Columns:
+def _merge_quoted(columns: _Columns, engine: _Engine, quotes: Sequence[int]) -> _Columns:
     # Reports quote part of a formulation: 行政执法“三项制度”, “八五”普法, “721”工作法. Join the
     # pieces when, without the quotes, they spell a lexicon entry, so these count with the
     # unquoted form. The merged token is the entry itself; start/end span the quoted text.
+    # quotes holds the indexes of the quote marks.
     tokens = columns.token
-    quotes = [i for i, token in enumerate(tokens) if token in _QUOTES]
+    lexicon, prefixes = engine.lexicon, engine.lexicon_prefixes
     starts = sorted({i for q in quotes for i in range(max(0, q - _MAX_QUOTED_PARTS + 2), q)})
     merged = _Columns([], [], [], [])
     done = 0  # rows before done are settled
@@ -281,7 +304,7 @@ def _merge_quoted(columns: _Columns, lexicon: frozenset[str]) -> _Columns:
     for index in starts:
         if index < done:
             continue
-        stop = _quoted_entry(columns, index, lexicon)
+        stop = _quoted_entry(columns, index, lexicon, prefixes)
         if stop is not None:
             keep(index)
             merged.token.append("".join(t for t in tokens[index:stop + 1] if t not in _QUOTES))
@@ -289,6 +312,8 @@ def _merge_quoted(columns: _Columns, lexicon: frozenset[str]) -> _Columns:
             merged.start.append(columns.start[index])
             merged.end.append(columns.end[stop])
             done = stop + 1
+    if done == 0:
+        return columns
     keep(len(tokens))
     return merged
 
@@ -409,12 +434,16 @@ def _check_sentences(sentences: pd.DataFrame) -> None:
                          "the sentences table comes from load_corpus or read_table")
     # A plain bool array: on an empty string-dtype column, map() keeps the string dtype
     # and pandas 3 refuses .any() on it (a build chunk with no loadable file crashed here).
-    bad = np.fromiter((not isinstance(value, str) for value in sentences["text"]), dtype=bool,
-                      count=len(sentences))
+    text = sentences["text"]
+    if isinstance(text.dtype, pd.StringDtype):
+        bad = text.isna().to_numpy(dtype=bool)  # a string column holds only str or NA
+    else:
+        bad = np.fromiter((not isinstance(value, str) for value in text), dtype=bool,
+                          count=len(sentences))
     if bad.any():
         row = sentences.loc[bad].iloc[0]
-        raise ValueError(f"sentences.text must be str; doc {row['doc_id']!r} sentence"
-                         f" {row['sent_id']!r} has {row['text']!r}")
+        raise ValueError(f"sentences.text must be str; doc {str(row['doc_id'])!r} sentence"
+                         f" {row['sent_id']} has {row['text']!r}")
     start = pd.to_numeric(sentences["start"], errors="coerce")
     if start.isna().any() or (start % 1 != 0).any():
         raise ValueError("sentences.start must hold integer offsets into reports.text; found"
@@ -472,11 +501,11 @@ def tokenize_sentences(
     tables, rows, positions = [], [], []
     for first, last in zip(firsts, lasts, strict=True):
         texts = all_texts[first:last]
-        target = folder / f"{_document_key(texts)}.parquet"
-        table = _read_cached(target) if cache else None
+        target = folder / f"{_document_key(texts)}.parquet" if cache else None
+        table = _read_cached(target) if target is not None else None
         if table is None:
             table = _segment_document(engine, texts)
-            if cache:
+            if target is not None:
                 _write_cached(target, table)
         tables.append(table)
         rows.append(table.column("sentence").to_numpy() + first)

@@ -228,6 +228,10 @@ def test_tokenize_sentences_rejects_bad_input():
     bad.loc[0, "text"] = None
     with pytest.raises(ValueError, match="must be str"):
         tokenize_sentences(bad, cache=False)
+    missing = _sentences({"a": ["好", "坏"]}).astype({"text": "string"})
+    missing.loc[1, "text"] = pd.NA  # NA in a string column is no text either
+    with pytest.raises(ValueError, match="must be str; doc 'a' sentence 1"):
+        tokenize_sentences(missing, cache=False)
     offsetless = _sentences({"a": ["好"]}).astype({"start": object})
     offsetless.loc[0, "start"] = None
     with pytest.raises(ValueError, match="integer offsets"):
