@@ -51,6 +51,7 @@ COLUMN_LABELS: dict[str, str] = {
     "province": "省份", "city": "城市", "unit_kind": "单位类型", "term": "词语",
     "log_odds": "对数优势比", "g2": "对数似然比 G²", "similarity": "相似度",
     "value_std": "数值", "n_chars": "字数", "tf_idf": "tf-idf",
+    "days_late": "距4月1日期限天数", "timing": "公开时间",
 }
 """Columns (``sections.part``, ``rate_per_10k``…): the default axis, legend and colour-bar
 titles of the plot functions, which a ``xlabel``/``legend_title``/… argument replaces."""

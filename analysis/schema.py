@@ -7,7 +7,8 @@ same columns in the same order with the same dtypes whether it comes from
 here (and one in the README's table of columns, which a test compares with this module).
 
 Dtypes: ``str`` for text (missing is NaN, pandas' default string dtype), ``Int64`` for a
-whole number that may be missing, ``int64``, ``float64`` and ``bool`` otherwise. The
+whole number that may be missing, ``boolean`` for a yes/no that may be missing (a check that
+was not made), ``int64``, ``float64`` and ``bool`` otherwise. The
 ``counts`` table's text columns are ``category`` (categories sorted): it has one row per
 report and token, tens of millions at national scale, and integer codes keep it in memory
 at a tenth of the size of one string per row.
@@ -62,7 +63,7 @@ TABLES: dict[str, dict[str, str]] = {
     },
     "tokens": {
         "doc_id": _TEXT, "section_id": _TEXT, "para_id": "int64", "sent_id": "int64",
-        "position": "int64", "token": _TEXT, "kind": _TEXT, "is_stop": "bool",
+        "position": "int64", "token": _TEXT, "kind": _TEXT, "pos": _TEXT, "is_stop": "bool",
         "is_filler": "bool", "in_lexicon": "bool", "start": "int64", "end": "int64",
     },
     "counts": {
@@ -82,10 +83,38 @@ TABLES: dict[str, dict[str, str]] = {
         "end": "int64", "sent_id": "Int64", "n_statements": "int64", "alternatives": _TEXT,
         "conflict": "bool",
     },
+    "compliance": {
+        "doc_id": _TEXT, "checked": "bool", "has_measures": "boolean",
+        "has_shortcomings": "boolean", "has_leadership": "boolean", "has_plans": "boolean",
+        "has_other": "boolean", "n_parts": "Int64", "all_parts": "boolean",
+        "leadership_in_other_part": "boolean",
+        "share_measures": "float64", "share_shortcomings": "float64",
+        "share_leadership": "float64", "share_plans": "float64", "share_other": "float64",
+        "year": "Int64", "deadline": _TEXT, "published": _TEXT, "published_source": _TEXT,
+        "days_late": "Int64", "timing": _TEXT, "signed": _TEXT,
+    },
     "mentions": {
         "doc_id": _TEXT, "label": _TEXT, "section_id": _TEXT, "part": _TEXT,
         "heading_path": _TEXT, "sent_id": "int64", "match": _TEXT, "start": "int64",
         "end": "int64", "sentence": _TEXT,
+    },
+    # score_readability with its default by=("doc_id",); other by columns replace doc_id.
+    # One row per section, written by the build; score_readability sums it by any grouping.
+    "readability": {
+        "doc_id": _TEXT, "section_id": _TEXT, "n_sentences": "int64", "n_chars": "int64", "n_words": "int64",
+        "n_adverbs_conjunctions": "int64", "chars_per_sentence": "float64",
+        "adverbs_conjunctions_per_sentence": "float64",
+        "adverbs_conjunctions_share": "float64", "readability": "float64",
+    },
+    # Text reuse (analysis.stats.reuse). same_agency is NA when an agency is unknown.
+    "reuse": {
+        "doc_a": _TEXT, "doc_b": _TEXT, "start_a": "int64", "end_a": "int64",
+        "start_b": "int64", "end_b": "int64", "n_chars": "int64", "year_a": "Int64",
+        "year_b": "Int64", "same_agency": "boolean", "text": _TEXT,
+    },
+    "reuse_scores": {
+        "doc_id": _TEXT, "n_chars": "int64", "reused_chars": "int64", "n_partners": "int64",
+        "share_reused": "float64", "share_earlier": "float64", "share_superior": "float64",
     },
 }
 

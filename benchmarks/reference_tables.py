@@ -23,8 +23,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REFERENCE = HERE.parent / "tests" / "data" / "reference_tables.json"
-TABLES = ("reports", "sections", "paragraphs", "sentences", "tokens", "counts", "indicators",
-          "headlines", "files")
+TABLES = ("reports", "sections", "paragraphs", "sentences", "tokens", "counts", "readability",
+          "indicators", "headlines", "files")
 GENERATED = {"n": 60, "seed": 11}
 
 

@@ -144,7 +144,8 @@ def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _token_tables(sentences: pd.DataFrame, config) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _token_tables(sentences: pd.DataFrame, config) -> dict[str, pd.DataFrame]:
+    from analysis.stats.readability import score_readability
     from analysis.text import tokenize_sentences
 
     # The build's own part files are its cache; per-report cache files would only add I/O.
@@ -153,7 +154,11 @@ def _token_tables(sentences: pd.DataFrame, config) -> tuple[pd.DataFrame, pd.Dat
     counts = (tokens.groupby(["doc_id", "token", "kind", "is_stop", "is_filler",
                               "in_lexicon"], sort=True, observed=True)
               .size().rename("n").reset_index())
-    return tokens, schema.conform(counts, "counts")
+    # Readability counts per section, so that a notebook scores any grouping by summing
+    # them instead of reading every token.
+    readability = score_readability(sentences, tokens, by=["doc_id", "section_id"])
+    return {"tokens": tokens, "counts": schema.conform(counts, "counts"),
+            "readability": schema.conform(readability, "readability")}
 
 
 def build_chunk(task: dict) -> dict:
@@ -185,12 +190,12 @@ def build_chunk(task: dict) -> dict:
     corpus = assemble_corpus(results, manifest=task["manifest"])
     files = corpus.files[corpus.files["status"] != "missing"]
     sha = {r.name: r.sha256 for r in results}
-    tokens, counts = _token_tables(corpus.sentences, task["config"])
+    token_tables = _token_tables(corpus.sentences, task["config"])
     indicators = extract_indicators(corpus.reports, sentences=corpus.sentences,
                                  sections=corpus.sections)
     tables = {"reports": corpus.reports.drop(columns=["label"]), "sections": corpus.sections,
               "paragraphs": corpus.paragraphs, "sentences": corpus.sentences,
-              "tokens": tokens, "counts": counts, "indicators": indicators,
+              **token_tables, "indicators": indicators,
               "headlines": select_headlines(indicators, corpus.reports)}
     for table, frame in tables.items():
         write_part(frame, part_path(out, table, chunk))
@@ -202,9 +207,8 @@ def build_chunk(task: dict) -> dict:
 def _retokenize_chunk(task: dict) -> int:
     out, chunk = Path(task["out"]), task["chunk"]
     sentences = pd.read_parquet(part_path(out, "sentences", chunk))
-    tokens, counts = _token_tables(sentences, task["config"])
-    write_part(tokens, part_path(out, "tokens", chunk))
-    write_part(counts, part_path(out, "counts", chunk))
+    for table, frame in _token_tables(sentences, task["config"]).items():
+        write_part(frame, part_path(out, table, chunk))
     return chunk
 
 
@@ -348,7 +352,10 @@ def _build_locked(sources: list[Path], out: Path, *, manifest, workers, full, co
                                  follow_symlinks=follow_symlinks)
     entries, plan = resolve_manifests(entries, manifest=manifest, base=base)
     meta = {"parse": parse_fingerprint(),
-            "tokens": config.segmentation_fingerprint() + config.fingerprint(),
+            # The readability counts come from the tokens: a change to their code redoes
+            # them with the tokens, as a new tokenizer configuration does.
+            "tokens": config.segmentation_fingerprint() + config.fingerprint() + hashlib.sha256(
+                (paths.PACKAGE_DIR / "stats" / "readability.py").read_bytes()).hexdigest(),
             "manifest": plan.fingerprint,
             "root": [str(source.resolve()) for source in sources],
             "scan": {"limits": dataclasses.asdict(limits), "follow_symlinks": follow_symlinks}}

@@ -20,7 +20,7 @@ import pandas as pd
 __all__ = ["PART_TABLES", "compact_parts", "drop_docs", "part_path", "write_part"]
 
 PART_TABLES = ("reports", "sections", "paragraphs", "sentences", "tokens", "counts",
-               "indicators", "headlines")
+               "readability", "indicators", "headlines")
 
 
 def part_path(out: Path, table: str, chunk: int) -> Path:

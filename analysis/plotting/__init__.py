@@ -12,7 +12,8 @@
   environment variable (relative to the repository root), else the scratch folder
   :data:`analysis.paths.SCRATCH_FIGURES`; only `make figures` writes :data:`analysis.paths.FIGURES`.
 - :mod:`~analysis.plotting.bars`, :mod:`~analysis.plotting.matrices`,
-  :mod:`~analysis.plotting.change`, :mod:`~analysis.plotting.wordclouds`: the ``plot_*``
+  :mod:`~analysis.plotting.change`, :mod:`~analysis.plotting.distributions`,
+  :mod:`~analysis.plotting.wordclouds`: the ``plot_*``
   functions. They take the long tables of the statistics, never mutate them, and return the
   Axes they drew on (the two that need several Axes return the Figure). Labels pass through
   :func:`analysis.labels.display` (Chinese names of ids) and :func:`wrap_label`.
@@ -28,6 +29,7 @@ from analysis.plotting.bars import (
 )
 from analysis.plotting.change import plot_slope
 from analysis.plotting.common import wrap_label
+from analysis.plotting.distributions import plot_histogram
 from analysis.plotting.matrices import plot_clustered_similarity, plot_heatmap
 from analysis.plotting.save import save_figure
 from analysis.plotting.style import (
@@ -47,6 +49,7 @@ from analysis.plotting.wordclouds import build_wordcloud, plot_wordcloud
 
 __all__ = ["CJKFontNotFoundError", "FIGURES_ENV", "FIGURE_NAME_PATTERN", "SAVE_DPI",
            "build_wordcloud", "find_cjk_font", "find_missing_glyphs", "plot_bar_by_group",
-           "plot_clustered_similarity", "plot_diverging_bars", "plot_heatmap", "plot_slope",
+           "plot_clustered_similarity", "plot_diverging_bars", "plot_heatmap", "plot_histogram",
+           "plot_slope",
            "plot_stacked_shares", "plot_top_terms", "plot_wordcloud", "register_cjk_font",
            "ReadableTable", "save_figure", "show_table", "style_params", "styled", "use_style", "wrap_label"]

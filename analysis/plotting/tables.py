@@ -56,7 +56,10 @@ class ReadableTable:
 
     def _repr_html_(self) -> str:
         frame = self.frame.reset_index() if self._show_index else self.frame
-        head = "".join(f'<th style="{self._headers[str(c)]}">{html.escape(str(c))}</th>'
+        # A snake_case header has no place to wrap and ran into the next column
+        # (n_shortcomingsn_leadership); <wbr> lets it break after each underscore.
+        head = "".join(f'<th style="{self._headers[str(c)]}">'
+                       f'{html.escape(str(c)).replace("_", "_<wbr>")}</th>'
                        for c in frame.columns)
         rows = []
         for values in frame.itertuples(index=False, name=None):

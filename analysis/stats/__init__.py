@@ -14,6 +14,13 @@ word order, so the tokens.
 - :mod:`~analysis.stats.similarity`, :mod:`~analysis.stats.collocations`,
   :mod:`~analysis.stats.concordance` (:func:`kwic`; :func:`find_sentences`, which
   searches the ``sentences`` table instead), :mod:`~analysis.stats.themes`;
+- :mod:`~analysis.stats.compliance`: :func:`check_compliance` and :func:`count_compliance`,
+  the statutory parts and the 1 April deadline (over ``reports`` and ``sections``);
+- :mod:`~analysis.stats.reuse`: :func:`find_reuse`, the passages two reports share word for
+  word (over ``reports``), and :func:`score_reuse`, the share of each report found in
+  another, an earlier or a superior's report;
+- :mod:`~analysis.stats.readability`: :func:`score_readability`, characters and adverbs and
+  conjunctions per sentence (徐巍、姚振晔、陈冬华 2021; over ``sentences`` and ``tokens``);
 - :mod:`~analysis.stats.frames`: the shared plumbing (group codes, row weights).
 
 Definitions
@@ -35,14 +42,20 @@ from analysis.stats.comparison import (
     score_change,
     score_distinctive,
 )
+from analysis.stats.compliance import STATUTORY_PARTS, check_compliance, count_compliance
 from analysis.stats.concordance import find_sentences, kwic
 from analysis.stats.counts import count_terms
 from analysis.stats.frames import PER
 from analysis.stats.keyness import KEYNESS_COLUMNS, score_keyness
+from analysis.stats.readability import READABILITY_COLUMNS, score_readability
+from analysis.stats.reuse import find_reuse, score_reuse
 from analysis.stats.similarity import pivot_similarity, score_similarity
 from analysis.stats.themes import score_themes
 
-__all__ = ["CHANGE_COLUMNS", "KEYNESS_COLUMNS", "PER", "check_composition", "count_terms",
-           "find_new_terms", "find_sentences", "kwic", "pivot_similarity",
+__all__ = ["CHANGE_COLUMNS", "KEYNESS_COLUMNS", "PER", "READABILITY_COLUMNS", "STATUTORY_PARTS",
+           "check_compliance",
+           "check_composition", "count_compliance", "count_terms",
+           "find_new_terms", "find_reuse", "find_sentences", "kwic", "pivot_similarity",
            "score_agency_change", "score_change", "score_collocations", "score_distinctive",
-           "score_keyness", "score_similarity", "score_themes"]
+           "score_keyness", "score_readability", "score_reuse", "score_similarity",
+           "score_themes"]

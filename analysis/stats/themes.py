@@ -1,4 +1,7 @@
-"""Theme rates: tokens matching a theme lexicon (``resources/themes.tsv``) per group."""
+"""Theme rates: tokens matching a theme lexicon per group.
+
+The lexicon is the shipped one (``resources/themes.tsv``) or a user's term -> category
+dictionary (:func:`~analysis.text.dictionaries.read_dictionary`)."""
 
 from __future__ import annotations
 
@@ -9,23 +12,20 @@ import pandas as pd
 
 from analysis.schema import check_columns
 from analysis.stats.frames import PER, as_keys, group_codes, row_weights
+from analysis.text.dictionaries import clean_dictionary
 from analysis.text.resources import read_themes
 
 __all__ = ["score_themes"]
 
 
 def _clean_themes(themes: pd.DataFrame) -> pd.DataFrame:
-    check_columns(themes, "themes", ["term", "theme"])
-    table = pd.DataFrame(
-        {
-            "term": themes["term"].astype("str").str.strip(),
-            "theme": themes["theme"].astype("str").str.strip(),
-        }
-    )
-    table = table.loc[(table["term"] != "") & (table["theme"] != "")]
+    # A theme table (term, theme) or a user's dictionary (term, category): the categories are
+    # whatever the user named them, so nothing here checks them against the shipped theme ids
+    # (read_themes does, for the shipped file).
+    table = clean_dictionary(themes, name="themes", prefer="theme")
     if table.empty:
         raise ValueError("the theme lexicon has no (term, theme) rows")
-    return table.drop_duplicates().reset_index(drop=True)
+    return table.rename(columns={"category": "theme"})
 
 
 def score_themes(
@@ -34,12 +34,15 @@ def score_themes(
     by: str | Sequence[str] = ("doc_id",),
     themes: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Theme rates per group, from the theme lexicon.
+    """Theme rates per group, from the theme lexicon or a user's dictionary.
 
     A token counts for a theme when it equals one of the theme's terms exactly, so the
-    lexicon's terms must be single tokens (entries of the tokenizer's dictionary). A
-    term listed under two themes counts for both. The denominator is the same counted
-    tokens as in :func:`count_terms`, so theme rates and term rates compare directly.
+    lexicon's terms must be single tokens (entries of the tokenizer's dictionary): with a
+    dictionary of your own, :func:`~analysis.text.dictionaries.check_dictionary` lists the
+    entries the tokenizer splits, which can never count. A term listed under two themes
+    (categories) counts for both, so the ``n`` of all themes can add up to more than the
+    tokens matched. The denominator is the same counted tokens as in :func:`count_terms`, so
+    theme rates and term rates compare directly.
 
     Parameters
     ----------
@@ -49,17 +52,21 @@ def score_themes(
     by : str or sequence of str
         Grouping columns; ``()`` for the whole corpus.
     themes : pandas.DataFrame, optional
-        Columns ``term`` and ``theme``; by default ``analysis/resources/themes.tsv``.
+        Columns ``term`` and ``theme``; by default ``analysis/resources/themes.tsv``. Or a
+        user's dictionary with columns ``term`` and ``category``
+        (:func:`~analysis.text.dictionaries.read_dictionary`); a table with both uses
+        ``theme``. Terms and themes are stripped, empty ones dropped, repeats kept once.
 
     Returns
     -------
     pandas.DataFrame
         The ``themes`` table, one row per group and theme (every theme for every group,
-        zeros included): the ``by`` columns, ``theme``, ``n`` (tokens matching the
-        theme's terms), ``n_terms`` (distinct theme terms found), ``n_tokens``,
-        ``rate_per_10k`` (``10000 * n / n_tokens``), ``share`` (``n`` over the group's
-        theme matches of all themes; missing when there are none). Sorted by group, then
-        theme in lexicon order.
+        zeros included): the ``by`` columns, ``theme`` (for a user's dictionary, its category
+        names as given), ``n`` (tokens matching the theme's terms), ``n_terms`` (distinct
+        theme terms found), ``n_tokens``, ``rate_per_10k`` (``10000 * n / n_tokens``),
+        ``share`` (``n`` over the sum of ``n`` of all themes in the group, so a token whose
+        term is in two themes counts twice there too and the shares still sum to 1; missing
+        when there are no matches). Sorted by group, then theme in lexicon (dictionary) order.
     """
     keys = as_keys(by)
     check_columns(tokens, "tokens", ["token", *keys])

@@ -29,7 +29,7 @@ from analysis import paths
 from analysis.text.names import Names, build_names
 from analysis.text.resources import jieba_word_set, read_lexicon
 
-__all__ = ["BACKENDS", "DEFAULT_LEXICON_FREQ", "TokenizerConfig"]
+__all__ = ["BACKENDS", "DEFAULT_LEXICON_FREQ", "LEXICON_POS", "TokenizerConfig", "guess_pos"]
 
 # The pre-pass rules and the name rules live in these files, so their bytes are part of the cache
 # key: any edit to the tokenizer invalidates cached tokens without anyone having to remember a
@@ -44,6 +44,10 @@ BACKENDS: tuple[str, ...] = ("rjieba", "jieba")
 # neighbouring character offers a better path. 20,000 is the frequency of a common word in
 # jieba's dictionary (政府 23,452; the 99.9th percentile is about 20,600).
 DEFAULT_LEXICON_FREQ = 20_000
+# The part-of-speech tag of a lexicon entry whose pos column is empty and that jieba's
+# dictionary does not know: nz (其他专名), as jieba tags 三个代表 and 改革开放, for the
+# formulations are named things. rjieba's tag() gives such an added word an empty tag.
+LEXICON_POS = "nz"
 
 _HAN = "\u4e00-\u9fd5"  # jieba's own Han range: characters outside it are never segmented
 _CN_DIGITS = "〇零一二三四五六七八九"
@@ -181,7 +185,10 @@ class TokenizerConfig:
                    "stopwords": _file_digest(self.stopwords),
                    "filler": _file_digest(self.filler),
                    "extra_stopwords": list(self.extra_stopwords),
-                   "extra_filler": list(self.extra_filler)}
+                   "extra_filler": list(self.extra_filler),
+                   # The tag of a word jieba's HMM made comes from rjieba (see guess_pos),
+                   # whichever backend cuts.
+                   "pos_tagger": _backend_version("rjieba")}
         return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
@@ -281,6 +288,11 @@ class _Engine:
                               tags + [None] * len(extra))
         self.lexicon = frozenset(terms)
         self.names: Names = build_names(config.agency_names, config.places, known=self.lexicon)
+        # The tags of the words added to jieba's dictionary, which jieba and rjieba give them
+        # too: the names' (nt, ns) and those the lexicon's pos column sets.
+        self.added_tags: dict[str, str] = {
+            **{term: tag for term, _, tag in self.names.entries if tag},
+            **{term: tag for term, tag in zip(terms, tags, strict=True) if tag}}
         # Conjunctions and particles, by jieba's own tags.
         self.function_chars = jieba_word_set("jieba_function_chars", _is_function_char,
                                              code=Path(__file__))
@@ -289,6 +301,7 @@ class _Engine:
         entries = sorted([*((t, f, pos) for t, f, pos in zip(terms, freqs, tags, strict=True)
                             if _is_han_only(t)), *self.names.entries])
         protected = sorted((t for t in terms if not _is_han_only(t)), key=lambda t: (-len(t), t))
+        self.entries: tuple[_Entry, ...] = tuple(entries)
         make = _make_rjieba if config.backend == "rjieba" else _make_jieba
         self.cut = make(config.hmm, entries)
         self.protected = _build_protected(protected)
@@ -297,6 +310,11 @@ class _Engine:
     @cached_property
     def word_kinds(self) -> dict[str, str]:
         # Kinds of jieba's pieces, memoized: the vocabulary is small next to the token count.
+        return {}
+
+    @cached_property
+    def guessed_pos(self) -> dict[str, str]:
+        # Tags of words outside every dictionary (guess_pos), memoized like word_kinds.
         return {}
 
     @cached_property
@@ -309,6 +327,41 @@ class _Engine:
     def other_kinds(self) -> dict[str, str]:
         # Kinds of single characters outside the scanner's classes, memoized the same way.
         return {}
+
+
+@cache
+def _empty_rjieba() -> object:
+    import rjieba
+
+    return rjieba.Jieba.empty()
+
+
+def guess_pos(word: str) -> str:
+    """The tag rjieba's ``tag()`` gives a word that no dictionary holds (one jieba's HMM made).
+
+    For such a word, ``tag()`` runs jieba's part-of-speech HMM (the model of ``jieba.posseg``)
+    over the word's characters and keeps the tag of the single piece it finds, or of the
+    longest. rjieba offers that guess only through ``tag()``, which cuts first; a tokenizer
+    with an empty dictionary cuts the word whole (every HMM word of the seeds and the
+    development openings), so its ``tag()`` gives the guess. A word it cuts in two is tagged
+    ``x`` (unknown). Both backends use this function, so their ``pos`` columns are equal.
+
+    ``jieba.posseg`` itself is no reference here: it segments unknown runs with its own HMM,
+    jointly with the tags, and its guesses differ from rjieba's for about one HMM word in six
+    (see ``tests/text/test_pos.py``).
+
+    Parameters
+    ----------
+    word : str
+        A run of Han characters.
+
+    Returns
+    -------
+    str
+        A jieba tag (n, v, nr, d ...), or ``x``.
+    """
+    pieces = _empty_rjieba().tag(word, True)  # type: ignore[attr-defined]
+    return pieces[0][1] if len(pieces) == 1 and pieces[0][1] else "x"
 
 
 _ENGINES: dict[str, _Engine] = {}

@@ -615,6 +615,8 @@ CASES = [
         Axes,
     ),
     (lambda d: plotting.plot_slope(d, value="rate"), SLOPE, Axes),
+    (lambda d: plotting.plot_histogram(d, value="days_late", bin_width=7, reference=0),
+     pd.DataFrame({"days_late": pd.array([-8, 0, 3, None], dtype="Int64")}), Axes),
 ]
 
 
@@ -624,6 +626,32 @@ def test_plots_return_their_type_and_leave_the_input_alone(plot, frame, kind):
     result = plot(frame)
     assert isinstance(result, kind)
     pd.testing.assert_frame_equal(frame, original)
+
+
+def test_histogram_bins_end_at_the_reference_and_colour_each_side():
+    # Days around a deadline, in weeks (a, b]: -8 and -7 are in (-14, -7], 0 in (-7, 0] (a
+    # report published on the deadline is on time), 1 and 6 in (0, 7], none in (7, 14], 15
+    # in (14, 21]; NA is not drawn.
+    frame = pd.DataFrame({"days_late": pd.array([-8, -7, 0, 1, 6, 15, None], dtype="Int64")})
+    ax = plotting.plot_histogram(frame, value="days_late", bin_width=7, reference=0,
+                                 reference_label="4月1日")
+    bars = [(patch.get_x(), patch.get_height()) for patch in ax.patches]
+    assert bars == [(-14, 2), (-7, 1), (0, 2), (7, 0), (14, 1)]
+    # With no value past the reference, one empty bar still shows the late side.
+    early = plotting.plot_histogram(frame[frame["days_late"] < 0], value="days_late",
+                                    bin_width=7, reference=0)
+    assert [(p.get_x(), p.get_height()) for p in early.patches] == [(-14, 2), (-7, 0), (0, 0)]
+    colors = [mcolors.to_hex(patch.get_facecolor()) for patch in ax.patches]
+    assert colors[:2] == [plotting_style.NEGATIVE_COLOR] * 2
+    assert colors[2:] == [plotting_style.POSITIVE_COLOR] * 3
+    assert [line.get_xdata()[0] for line in ax.lines] == [0]
+    assert ax.get_xlabel() == "距4月1日期限天数" and ax.texts[0].get_text() == "4月1日"
+    empty = plotting.plot_histogram(frame.iloc[:0], value="days_late", reference=0)
+    assert len(empty.patches) == 0 and empty.texts[0].get_text() == "no values"
+    with pytest.raises(ValueError, match="bin_width must be positive"):
+        plotting.plot_histogram(frame, value="days_late", bin_width=0)
+    with pytest.raises(ValueError, match="must be numeric"):
+        plotting.plot_histogram(pd.DataFrame({"x": ["a"]}), value="x")
 
 
 def test_plots_draw_on_a_given_axes():

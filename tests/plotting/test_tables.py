@@ -53,6 +53,12 @@ def test_rows_left_out_are_said_and_a_named_index_is_shown():
     assert "<th style" in named and ">label</th>" in named
 
 
+def test_snake_case_headers_may_break_after_underscores():
+    # n_unknown_timing has no space to wrap at and ran into the next header in JupyterLab.
+    html = show_table(pd.DataFrame({"n_unknown_timing": [1], "share_late": [0.5]}))._repr_html_()
+    assert ">n_<wbr>unknown_<wbr>timing</th>" in html and ">share_<wbr>late</th>" in html
+
+
 def test_the_output_is_the_same_on_every_run_and_the_input_is_untouched():
     before = FRAME.copy()
     assert show_table(FRAME)._repr_html_() == show_table(FRAME.copy())._repr_html_()

@@ -730,7 +730,8 @@ def _seed_tokens_and_counts(seeds):
     from analysis.ingest.corpus import add_report_columns
     from analysis.text import TokenizerConfig
 
-    tokens, counts = _token_tables(seeds.sentences, TokenizerConfig())
+    tables = _token_tables(seeds.sentences, TokenizerConfig())
+    tokens, counts = tables["tokens"], tables["counts"]
     columns = ["label", "year", "agency"]
     return (add_report_columns(tokens, seeds.reports, columns=columns),
             add_report_columns(counts, seeds.reports, columns=columns))
