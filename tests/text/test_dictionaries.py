@@ -59,30 +59,24 @@ def test_yaml_in_cntexts_layout(tmp_path):
     pd.testing.assert_frame_equal(read_dictionary(other), table)
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("Name: x\nCategory: [a]\n",
+BAD_YAML = [
+    ("bad.yaml", "Name: x\nCategory: [a]\n",
      r"has no 'Dictionary' key .*found the keys \['Name', 'Category'\]"),
-    ("- 执法\n- 普法\n", r"expected a YAML mapping with a 'Dictionary' key.*found a list"),
-    ("Dictionary: [执法, 普法]\n", r"line 1: 'Dictionary' must map each category to a list of"
+    ("bad.yaml", "- 执法\n- 普法\n", r"expected a YAML mapping with a 'Dictionary' key.*found a list"),
+    ("bad.yaml", "Dictionary: [执法, 普法]\n", r"line 1: 'Dictionary' must map each category to a list of"
                                    " words, found a list"),
     # cntext's valence dictionaries map words to scores.
-    ("Dictionary:\n  不安:\n    valence: 3.8\n    arousal: 5.4\n",
+    ("bad.yaml", "Dictionary:\n  不安:\n    valence: 3.8\n    arousal: 5.4\n",
      r"line 2: '不安' maps to a mapping, not a list of words.*valence"),
-    ("Dictionary:\n  执法:\n  - 行政执法\n  普法:\n", r"line 4: category '普法' has no words"),
-    ("Dictionary:\n  执法: []\n", r"line 2: category '执法' has no words"),
-    ("Dictionary:\n  执法: 行政执法\n", r"line 2: category '执法' must hold a list of words,"
+    ("bad.yaml", "Dictionary:\n  执法:\n  - 行政执法\n  普法:\n", r"line 4: category '普法' has no words"),
+    ("bad.yaml", "Dictionary:\n  执法: []\n", r"line 2: category '执法' has no words"),
+    ("bad.yaml", "Dictionary:\n  执法: 行政执法\n", r"line 2: category '执法' must hold a list of words,"
                                         " found the single value '行政执法'"),
-    ("Dictionary:\n  执法:\n  - [行政, 执法]\n", r"line 3: an entry of category '执法' is a list"),
-    ("Dictionary:\n  执法:\n  - ''\n", r"line 3: an entry of category '执法' is empty"),
-    ("Dictionary:\n  执法: [行政执法\n", r"is not valid YAML"),
-    ("Dictionary:\n  执法: [a]\n---\nDictionary: {}\n", r"is not valid YAML.*single document"),
-])
-def test_bad_yaml_is_named_with_line_and_reason(tmp_path, text, message):
-    path = tmp_path / "bad.yaml"
-    path.write_text(text, encoding="utf-8")
-    with pytest.raises(ValueError, match=message) as caught:
-        read_dictionary(path)
-    assert str(path) in str(caught.value)
+    ("bad.yaml", "Dictionary:\n  执法:\n  - [行政, 执法]\n", r"line 3: an entry of category '执法' is a list"),
+    ("bad.yaml", "Dictionary:\n  执法:\n  - ''\n", r"line 3: an entry of category '执法' is empty"),
+    ("bad.yaml", "Dictionary:\n  执法: [行政执法\n", r"is not valid YAML"),
+    ("bad.yaml", "Dictionary:\n  执法: [a]\n---\nDictionary: {}\n", r"is not valid YAML.*single document"),
+]
 
 
 # --- tables -------------------------------------------------------------------------------------
@@ -115,7 +109,10 @@ def test_csv_quotes_and_the_shipped_theme_layout(tmp_path):
     assert pairs(read_dictionary(txt)) == [("普法", "legal_publicity")]
 
 
-@pytest.mark.parametrize(("name", "text", "message"), [
+@pytest.mark.parametrize(("name", "text", "message"), [*BAD_YAML,
+    ("empty.txt", "\n  \n", r"empty.txt is empty"),
+    ("comments.txt", "# nothing yet\n", r"comments.txt has no words \(category 'comments'\)"),
+    ("tabbed.txt", "执法\t10\tn\n", r"tabbed.txt line 1: .* has a tab"),
     ("a.tsv", "词\t类\n执法\t执法\n", r"line 1: a TSV dictionary starts with a header naming the"
                                        r" columns 'term' and 'category' \(or 'theme'\); found"
                                        r" \['词', '类'\]"),
@@ -126,7 +123,7 @@ def test_csv_quotes_and_the_shipped_theme_layout(tmp_path):
     ("a.tsv", "# only a comment\n", r"holds only comments: no header, no entries"),
     ("a.tsv", "term\tcategory\n# none yet\n", r"is empty: it has no \(term, category\) entries"),
 ])
-def test_bad_tables_are_named_with_line_and_reason(tmp_path, name, text, message):
+def test_bad_files_are_named_with_line_and_reason(tmp_path, name, text, message):
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ValueError, match=message) as caught:
@@ -176,18 +173,6 @@ def test_bad_word_lists_and_paths(tmp_path):
     missing = tmp_path / "absent.yaml"
     with pytest.raises(FileNotFoundError, match="dictionary not found: .*absent.yaml"):
         read_dictionary(missing)
-    empty = tmp_path / "empty.txt"
-    empty.write_text("\n  \n", encoding="utf-8")
-    with pytest.raises(ValueError, match=r"empty.txt is empty"):
-        read_dictionary(empty)
-    comments = tmp_path / "comments.txt"
-    comments.write_text("# nothing yet\n", encoding="utf-8")
-    with pytest.raises(ValueError, match=r"comments.txt has no words \(category 'comments'\)"):
-        read_dictionary(comments)
-    tabbed = tmp_path / "tabbed.txt"
-    tabbed.write_text("执法\t10\tn\n", encoding="utf-8")
-    with pytest.raises(ValueError, match=r"tabbed.txt line 1: .* has a tab"):
-        read_dictionary(tabbed)
     binary = tmp_path / "model.txt"
     binary.write_bytes(bytes(range(256)) * 8)
     with pytest.raises(ValueError, match=r"model.txt is not a text file"):
@@ -205,8 +190,10 @@ def test_bad_word_lists_and_paths(tmp_path):
         read_dictionary(folder)
     with pytest.raises(ValueError, match=r"is a folder: .*not format='yaml'"):
         read_dictionary(folder, format="yaml")
+    words = tmp_path / "words.txt"
+    words.write_text("执法\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"unknown dictionary format 'json'"):
-        read_dictionary(empty, format="json")
+        read_dictionary(words, format="json")
 
 
 def test_size_and_entry_limits(tmp_path, monkeypatch):
