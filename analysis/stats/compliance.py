@@ -73,7 +73,7 @@ def check_compliance(
         The ``reports`` table (``doc_id, year, published, published_source, signed,
         complete, truncated``); ``text`` is not needed. Not modified.
     sections : pandas.DataFrame
-        The ``sections`` table (``doc_id, part, n_chars``). Not modified.
+        The ``sections`` table (``doc_id, level, heading, part, n_chars``). Not modified.
     deadline_month, deadline_day : int
         The deadline in the year after the one covered: 1 April by the rules. A report
         published on the deadline itself counts as on time (``days_late == 0``); to read
@@ -123,9 +123,8 @@ def check_compliance(
              .reindex(index=doc_ids, columns=[*STATUTORY_PARTS, "preamble"], fill_value=0)
              .fillna(0))
     total = chars.sum(axis=1).to_numpy(dtype=float)
-    present = {part: doc_ids.isin(set(sections.loc[sections["part"] == part, "doc_id"]
-                                      .astype(str)))
-               for part in STATUTORY_PARTS}
+    # A part is present when it has a section, whose heading alone has characters.
+    present = {part: pd.Series(chars[part].to_numpy() > 0) for part in STATUTORY_PARTS}
 
     out: dict[str, object] = {"doc_id": doc_ids, "checked": checked}
     unchecked = ~checked.to_numpy()
