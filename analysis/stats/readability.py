@@ -103,14 +103,11 @@ def _sentence_rows(sentences: pd.DataFrame, tokens: pd.DataFrame) -> np.ndarray:
     return np.where(inside & (ordered[at] == token_keys), order[at], -1)
 
 
-def _count(frame: pd.DataFrame, tokens: pd.DataFrame, keys: list[str]):
-    """Sentences, Han characters, words and adverbs and conjunctions per group."""
-    check_columns(frame, "sentences", ["doc_id", "sent_id", "text", *keys],
-                  "add report columns with add_report_columns, or pass sections= for part")
+def _sentence_counts(frame: pd.DataFrame, tokens: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with the four counts of each sentence: 1 sentence, its Han characters, words
+    and adverbs and conjunctions; all 0 for a sentence without prose, which counts nowhere."""
     check_columns(tokens, "tokens", ["doc_id", "sent_id", "kind", "pos"],
                   "the tokens table comes from tokenize_sentences or read_table(out, 'tokens')")
-
-    n_sentence_rows = len(frame)
     chars = _han_counts(frame["text"])
     prose = chars > 0
     row = _sentence_rows(frame, tokens)
@@ -120,20 +117,13 @@ def _count(frame: pd.DataFrame, tokens: pd.DataFrame, keys: list[str]):
     tagged = functools.reduce(pc.or_, [pc.starts_with(pos, tag)
                                        for tag in ADVERB_CONJUNCTION_TAGS])
     tagged = pc.fill_null(tagged, False)
-    words = np.bincount(row[counted], weights=word.to_numpy(zero_copy_only=False)[counted],
-                        minlength=n_sentence_rows)
-    adverbs = np.bincount(row[counted],
-                          weights=tagged.to_numpy(zero_copy_only=False)[counted],
-                          minlength=n_sentence_rows)
-
-    codes, key_values = group_codes(frame, keys)
-    n_groups = len(key_values) if keys else (1 if n_sentence_rows else 0)
-
-    n_sentences, n_chars, n_words, n_adverbs = (
-        np.bincount(codes[prose], weights=values[prose], minlength=n_groups)
-        .round().astype(np.int64)
-        for values in (np.ones(n_sentence_rows), chars, words, adverbs))
-    return n_sentences, n_chars, n_words, n_adverbs, key_values, n_groups
+    words, adverbs = (np.bincount(row[counted],
+                                  weights=flags.to_numpy(zero_copy_only=False)[counted],
+                                  minlength=len(frame)).round().astype(np.int64)
+                      for flags in (word, tagged))
+    return frame.assign(n_sentences=prose.astype(np.int64), n_chars=np.where(prose, chars, 0),
+                        n_words=np.where(prose, words, 0),
+                        n_adverbs_conjunctions=np.where(prose, adverbs, 0))
 
 
 def score_readability(
@@ -211,19 +201,20 @@ def score_readability(
             ["doc_id", "section_id"])
         frame = sentences.merge(where, on=["doc_id", "section_id"], how="left",
                                 validate="many_to_one")
-    if tokens is None:
-        # Counts already made (the build's table): sums by group give the same measures.
-        check_columns(frame, "readability", [*_COUNTS, *keys],
-                      "pass the tokens with the sentences, or the build's readability table "
-                      "(read_table(out, 'readability'))")
-        codes, key_values = group_codes(frame, keys)
-        n_groups = len(key_values) if keys else (1 if len(frame) else 0)
-        n_sentences, n_chars, n_words, n_adverbs = (
-            np.bincount(codes, weights=frame[name].to_numpy(dtype=float),
-                        minlength=n_groups).round().astype(np.int64) for name in _COUNTS)
-    else:
-        n_sentences, n_chars, n_words, n_adverbs, key_values, n_groups = _count(
-            frame, tokens, keys)
+    if tokens is not None:
+        check_columns(frame, "sentences", ["doc_id", "sent_id", "text", *keys],
+                      "add report columns with add_report_columns, or pass sections= for part")
+        frame = _sentence_counts(frame, tokens)
+    # Counts per sentence, or already made (the build's table): their sums by group give the
+    # measures.
+    check_columns(frame, "readability", [*_COUNTS, *keys],
+                  "pass the tokens with the sentences, or the build's readability table "
+                  "(read_table(out, 'readability'))")
+    codes, key_values = group_codes(frame, keys)
+    n_groups = len(key_values) if keys else (1 if len(frame) else 0)
+    n_sentences, n_chars, n_words, n_adverbs = (
+        np.bincount(codes, weights=frame[name].to_numpy(dtype=float),
+                    minlength=n_groups).round().astype(np.int64) for name in _COUNTS)
     with np.errstate(divide="ignore", invalid="ignore"):
         chars_per_sentence = np.where(n_sentences > 0, n_chars / n_sentences, np.nan)
         per_sentence = np.where(n_sentences > 0, n_adverbs / n_sentences, np.nan)
