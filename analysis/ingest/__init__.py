@@ -7,8 +7,9 @@ given, :mod:`~analysis.ingest.manifest` matches every ``manifest.csv`` to its fi
 finds sections and sentences, :mod:`~analysis.ingest.metadata` and
 :mod:`~analysis.ingest.places` infer who reports on which year, :mod:`~analysis.ingest.corpus`
 assembles the tables in memory (``load_corpus``), and :mod:`~analysis.ingest.build` writes
-them as partitioned Parquet (part files: :mod:`~analysis.ingest.parts`), published safely
-by :mod:`~analysis.ingest.publish`, in local processes or on a Dask cluster.
+them as partitioned Parquet (part files: :mod:`~analysis.ingest.parts`; what changed since
+the last build: :mod:`~analysis.ingest.state`), published safely by
+:mod:`~analysis.ingest.publish`, in local processes or on a Dask cluster.
 :mod:`~analysis.ingest.review` drafts a manifest for a person to check, and
 :mod:`~analysis.ingest.export` writes the workbook for co-authors.
 """

@@ -42,8 +42,8 @@ from typing import Any
 from analysis.ingest.scan import BUILD_MARKER, is_within
 
 __all__ = ["BuildError", "BuildLocked", "SCHEDULER_TIMEOUT", "check_workers", "connect",
-           "current_generation", "locked", "new_generation", "prepare_out", "publish",
-           "run_tasks"]
+           "current_generation", "link_entries", "link_previous", "locked", "new_generation",
+           "prepare_out", "publish", "run_tasks"]
 
 GENERATIONS = "generations"
 CURRENT = "current"
@@ -188,6 +188,16 @@ def publish(out: Path, staging: Path, final: Path, entries: list[str]) -> None:
         os.unlink(temporary)
     os.symlink(os.path.relpath(final, out), temporary)
     os.replace(temporary, out / CURRENT)
+    link_entries(out, entries)
+    # Keep the new and the previous generation: a reader may still be reading the latter.
+    keep = sorted(p for p in (out / GENERATIONS).iterdir() if p.name.isdigit())[-2:]
+    for old in (out / GENERATIONS).iterdir():
+        if old.name.isdigit() and old not in keep:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def link_entries(out: Path, entries: list[str]) -> None:
+    """Give each of ``entries`` (names under a generation) its stable link at the top of ``out``."""
     for name in entries:
         link = out / name
         target = os.path.join(CURRENT, name)
@@ -199,11 +209,6 @@ def publish(out: Path, staging: Path, final: Path, entries: list[str]) -> None:
             # A build of the first layout wrote tables here directly.
             shutil.rmtree(link)
         os.symlink(target, link)
-    # Keep the new and the previous generation: a reader may still be reading the latter.
-    keep = sorted(p for p in (out / GENERATIONS).iterdir() if p.name.isdigit())[-2:]
-    for old in (out / GENERATIONS).iterdir():
-        if old.name.isdigit() and old not in keep:
-            shutil.rmtree(old, ignore_errors=True)
 
 
 # --- workers that die with the build ------------------------------------------------------
@@ -367,7 +372,7 @@ def _worker_problem(readable: list[str], writable: list[str], expected: str) -> 
     for path in writable:
         if not os.access(path, os.W_OK | os.X_OK):
             return f"cannot write into {path}: {_SHARED}"
-    from analysis.ingest.build import parse_fingerprint
+    from analysis.ingest.state import parse_fingerprint
 
     if parse_fingerprint() != expected:
         return ("runs other parsing code than this build: install the same version of "
@@ -386,7 +391,7 @@ def check_workers(client: Any, *, readable: list[Path], writable: list[Path]) ->
     BuildError
         Naming the worker and the path, or the need for a shared file system.
     """
-    from analysis.ingest.build import parse_fingerprint
+    from analysis.ingest.state import parse_fingerprint
 
     try:
         client.wait_for_workers(1, timeout=SCHEDULER_TIMEOUT)

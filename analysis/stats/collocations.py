@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.stats import chi2 as chi2_distribution
 
 from analysis.schema import check_columns
 
@@ -83,6 +82,10 @@ def score_collocations(
         g2 = 2.0 * np.where(observed > 0, observed * np.log(observed / expected_cells), 0.0).sum(0)
     g2 = np.maximum(g2, 0.0)
     expected = expected_cells[0]
+    # Imported here, not at the top: scipy.stats takes about a second, and every build
+    # process imports analysis.stats (for the readability counts) without scoring anything.
+    from scipy.stats import chi2
+
     out = pd.DataFrame(
         {
             "first": pd.array(table["first"].to_numpy(dtype=object), dtype="str"),
@@ -97,7 +100,7 @@ def score_collocations(
             "expected": expected,
             "pmi": np.log2(n / expected),
             "g2": np.sign(n - expected) * g2,
-            "p_g2": chi2_distribution.sf(g2, 1),
+            "p_g2": chi2.sf(g2, 1),
         }
     )
     return out.sort_values(["g2", "bigram"], ascending=[False, True], kind="mergesort").reset_index(

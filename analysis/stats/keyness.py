@@ -11,7 +11,6 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from scipy.stats import chi2 as chi2_distribution
 
 from analysis.stats.frames import PER, GroupCounts, as_strings, as_values, group_counts
 
@@ -122,6 +121,9 @@ def score_arrays(
     with np.errstate(divide="ignore", invalid="ignore"):
         rate_target = PER * a / n1
         rate_reference = PER * b / n2
+    # Imported here, not at the top: scipy.stats takes about a second, and every build
+    # process imports analysis.stats (for the readability counts) without scoring anything.
+    from scipy.stats import chi2 as chi2_distribution
     p_g2 = chi2_distribution.sf(g2, 1)
     p_chi2 = chi2_distribution.sf(chi2, 1)
     return pd.DataFrame(

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from datasketch import MinHash, MinHashLSH
 
 from analysis.schema import check_columns, conform, empty
 
@@ -319,6 +318,9 @@ def _candidate_pairs(windows: list[np.ndarray], window_doc: list[int], *, thresh
     """Pairs of reports (row numbers, ascending) with a pair of windows LSH finds similar."""
     if not windows:
         return []
+    # Imported here: datasketch pulls in scipy, which build processes never need.
+    from datasketch import MinHash, MinHashLSH
+
     # MinHash.generator sets up the permutations once; the sketches are not kept.
     sketches = MinHash.generator((values.tolist() for values in windows), num_perm=num_perm,
                                  seed=seed, hashfunc=_identity)

@@ -6,7 +6,6 @@ from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
-from scipy import sparse
 
 from analysis.schema import check_columns
 from analysis.stats.frames import as_strings, group_counts
@@ -63,6 +62,9 @@ def score_similarity(
             idf = np.log((1.0 + n_docs) / (1.0 + doc_freq)) + 1.0
         else:
             idf = np.log(n_docs / doc_freq)
+    # scipy is imported here, not at the top, to keep it out of the build's processes.
+    from scipy import sparse
+
     # tf scaling cancels in the cosine, so raw counts times idf suffice.
     matrix = sparse.csr_matrix(
         (counts.n[keep] * idf[term_codes], (group_codes, term_codes)),

@@ -102,6 +102,46 @@ def test_incremental_add_change_remove(generated, tmp_path):
     assert (again.processed, again.removed, again.retokenized_chunks) == (0, 0, 0)
 
 
+def test_unchanged_folder_keeps_the_published_build(generated, tmp_path):
+    folder = _copy(generated, tmp_path / "reports")
+    out = tmp_path / "out"
+    first = build_corpus(folder, out, workers=1, chunk_size=4)
+    files_csv = (out / "files.csv").read_bytes()
+    # Nothing changed: no generation is written, and the summary is the previous build's.
+    (out / "reports.csv").unlink()  # a stable link deleted by hand comes back
+    again = build_corpus(folder, out, workers=1, chunk_size=4)
+    assert again.generation == first.generation and not again.full
+    # 18 files read (17 reports and the empty file); the manifest is no entry of its own.
+    assert (again.processed, again.reused, again.n_files) == (0, 18, first.n_files) \
+        == (0, 18, 18)
+    assert again.status == first.status == {"loaded": 17, "manifest": 1, "skipped": 1}
+    assert (out / "reports.csv").is_symlink() and (out / "files.csv").read_bytes() == files_csv
+    # An entry that is never read (a broken link) is new: a new generation lists it.
+    os.symlink(tmp_path / "outside.txt", folder / "link.txt")
+    linked = build_corpus(folder, out, workers=1, chunk_size=4)
+    assert linked.generation != first.generation and linked.processed == 0
+    reason = pd.read_csv(out / "files.csv").set_index("file").loc["link.txt", "reason"]
+    assert reason.startswith("broken symbolic link")
+    # Its target appears outside the folder: same stat of the link, another reason.
+    (tmp_path / "outside.txt").write_text("外面", encoding="utf-8")
+    relinked = build_corpus(folder, out, workers=1, chunk_size=4)
+    assert relinked.generation != linked.generation and relinked.processed == 0
+    reason = pd.read_csv(out / "files.csv").set_index("file").loc["link.txt", "reason"]
+    assert "outside the reports folder, not followed" in reason
+    linked = relinked
+    # Touched but not changed: the content is hashed again and the new stat recorded, once.
+    os.utime(folder / "report_00002.txt", ns=(1, 1))
+    touched = build_corpus(folder, out, workers=1, chunk_size=4)
+    assert touched.generation != linked.generation and touched.processed == 0
+    assert build_corpus(folder, out, workers=1, chunk_size=4).generation == touched.generation
+    # Another tokenizer configuration is not the same build.
+    lexicon = tmp_path / "lexicon.tsv"
+    lexicon.write_text("term\tsource\n城市管理执法\ttest\n", encoding="utf-8")
+    other = build_corpus(folder, out, workers=1, chunk_size=4,
+                         config=TokenizerConfig(lexicon=lexicon))
+    assert other.generation != touched.generation and other.retokenized_chunks == 5
+
+
 def test_duplicate_added_later_in_path_order(generated, tmp_path):
     folder = _copy(generated, tmp_path / "reports")
     out = tmp_path / "out"
