@@ -167,11 +167,16 @@ def assign_indicators(indicators: pd.DataFrame, reports: pd.DataFrame) -> pd.Dat
     breakdown = indicators["breakdown"].to_numpy(dtype=bool)
     docs = indicators["doc_id"].astype(str).to_numpy()
     starts = indicators["start"].to_numpy()
+    # The rows of each report, ascending: a breakdown looks back among its own report's rows
+    # only (scanning the whole chunk back for every breakdown was quadratic).
+    same_doc = pd.Series(np.arange(len(docs))).groupby(docs, sort=False).indices
     for k in np.flatnonzero(breakdown):
         # The total is the nearest statement before it in the same unit: in 办理行政处罚案件
         # 814起、罚款150余万元,其中普通程序案件49起、罚款143余万元 the 49起 itemise the 814起.
-        total = next((j for j in range(k - 1, -1, -1) if docs[j] == docs[k]
-                      and not breakdown[j] and starts[k] - starts[j] <= _TOTAL_WINDOW
+        rows = same_doc[docs[k]]
+        earlier = rows[: np.searchsorted(rows, k)][::-1]
+        total = next((int(j) for j in earlier if not breakdown[j]
+                      and starts[k] - starts[j] <= _TOTAL_WINDOW
                       and unit_std[j] == unit_std[k]), None)
         if total is None or ids_array[total] is None:
             continue

