@@ -14,6 +14,7 @@ import re
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from analysis import schema
 from analysis.indicators.catalogue import clause_before, sentence_before
@@ -95,6 +96,12 @@ def select_headlines(indicators: pd.DataFrame, reports: pd.DataFrame) -> pd.Data
     return schema.conform(frame, "headlines")
 
 
+def _strings(values: pa.Array) -> pd.Series:
+    # An Arrow string array as the schema's str column, nulls as NA.
+    return pd.Series(values.to_pandas(types_mapper={pa.string(): pd.StringDtype(
+        na_value=np.nan)}.get), dtype="str")
+
+
 def pivot_headlines(headlines: pd.DataFrame, reports: pd.DataFrame, *,
                     columns: tuple[str, ...] = ("doc_id", "label", "agency", "admin_level",
                                                 "province", "year")) -> pd.DataFrame:
@@ -124,19 +131,21 @@ def pivot_headlines(headlines: pd.DataFrame, reports: pd.DataFrame, *,
     evidence = span.str.replace(" ", "") + (" (" + headlines["period"] + ")").fillna("")
     evidence = evidence.where(~headlines["conflict"].astype(bool),
                               "conflict: " + span + "; " + headlines["alternatives"].fillna(""))
-    # One reshape for every indicator: a lookup per indicator and column cost a second at
-    # 10,000 reports, on every build.
-    cells = pd.DataFrame({"value": headlines["value"].astype("float64").to_numpy(),
-                          "unit": headlines["unit"].to_numpy(dtype=object),
-                          "evidence": evidence.to_numpy(dtype=object)},
-                         index=pd.MultiIndex.from_arrays(
-                             [headlines["doc_id"].astype(str).to_numpy(dtype=object),
-                              headlines["indicator"].astype(str).to_numpy(dtype=object)]))
-    table = cells.unstack(level=1).reindex(wide["doc_id"].astype(str).to_numpy(dtype=object))
+    # Each statement's row in the spreadsheet, then one take per indicator and column, in
+    # Arrow: a lookup per indicator, column and report cost a second at 10,000 reports.
+    row = pd.Index(wide["doc_id"].astype(str)).get_indexer(headlines["doc_id"].astype(str))
+    ident_of = headlines["indicator"].astype(str).to_numpy(dtype=object)
+    value = headlines["value"].astype("float64").to_numpy()
+    unit = pa.array(headlines["unit"].astype("str").array)
+    evidence = pa.array(evidence.astype("str").array)
     columns_out = {}
     for ident in order:
-        columns_out[ident] = pd.Series(table[("value", ident)].to_numpy(), dtype="float64")
-        columns_out[f"{ident}_unit"] = pd.Series(table[("unit", ident)].to_numpy()).astype("str")
-        columns_out[f"{ident}_evidence"] = pd.Series(
-            table[("evidence", ident)].to_numpy()).astype("str")
+        source = np.flatnonzero((ident_of == ident) & (row >= 0))
+        take = np.full(len(wide), -1, dtype=np.int64)
+        take[row[source]] = source
+        missing = take < 0
+        columns_out[ident] = pd.Series(np.where(missing, np.nan, value[take]), dtype="float64")
+        indices = pa.array(take, mask=missing)
+        columns_out[f"{ident}_unit"] = _strings(unit.take(indices))
+        columns_out[f"{ident}_evidence"] = _strings(evidence.take(indices))
     return pd.concat([wide, pd.DataFrame(columns_out)], axis=1)
