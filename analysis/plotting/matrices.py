@@ -122,6 +122,8 @@ def plot_heatmap(
     )
     ax.tick_params(axis="x", labelrotation=90)
     ax.tick_params(axis="y", labelrotation=0)
+    # The style's grid would show through a cell with no value (fill_value=None) as a cross.
+    ax.grid(False)
     ax.set_xlabel("")
     ax.set_ylabel("")
     if title:

@@ -460,6 +460,17 @@ def test_heatmap_cells_follow_sorted_rows_and_columns():
         )
 
 
+def test_heatmap_leaves_a_cell_without_value_blank():
+    # Y执法 has no value: with fill_value=None it stays empty, and no grid line crosses it.
+    plotting.use_style()
+    ax = plotting.plot_heatmap(RATES, index="agency_short", columns="term",
+                               values="rate_per_10k", fill_value=None, annotate=True)
+    cells = np.asarray(ax.collections[0].get_array(), dtype=float).ravel()
+    assert np.isnan(cells[2]) and cells[[0, 1, 3]].tolist() == [2.0, 1.5, 3.0]
+    assert [t.get_text() for t in ax.texts] == ["2.0", "1.5", "3.0"]
+    assert not any(line.get_visible() for line in ax.get_xgridlines() + ax.get_ygridlines())
+
+
 # a~b 0.9 and c~d 0.8 are close pairs; every cross pair is 0.1. Listed once per pair.
 SIMILARITY = pd.DataFrame(
     {
