@@ -39,6 +39,7 @@ __all__ = ["Corpus", "FILE_COLUMNS", "FileResult", "REPORT_COLUMNS", "add_labels
            "parse_report", "read_input", "select_reports"]
 
 _MIN_BODY_CJK = 100
+_NOT_CJK = re.compile(r"[^\u4e00-\u9fff]+")
 
 
 @dataclass
@@ -173,7 +174,9 @@ def parse_report(doc: Document, *, file: str, sha256: str) -> dict:
         if key not in ("url", "page_title") and value:
             page.chrome.facts.setdefault(key, value)
     body = [line for _, line in page.body]
-    cjk = sum(len(re.findall(r"[\u4e00-\u9fff]", line)) for line in body)
+    # Counted by deleting everything else, a run at a time: a list of every character
+    # found was 3% of a build.
+    cjk = len(_NOT_CJK.sub("", "\n".join(body)))
     if cjk < _MIN_BODY_CJK:
         raise UnreadableFile(f"no recognisable report body ({cjk} Chinese characters "
                              "after page chrome)")
