@@ -113,9 +113,11 @@ def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
     for column in out.columns:
         if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
             values = out[column]
-            # Only the first character matters: one regular expression over the column (in
-            # Arrow for string columns), not a call per cell.
-            risky = values.astype("str").str.match(_FORMULA_PATTERN).fillna(False)
+            # Only the first character matters: a vectorised test, not a call per cell; on a
+            # string column one regular expression in Arrow. In an object column only text
+            # counts (a number such as -5 is no formula).
+            risky = (values.str.match(_FORMULA_PATTERN) if values.dtype != object
+                     else values.str[:1].isin(_FORMULA_START)).fillna(False)
             if bool(risky.to_numpy(dtype=bool).any()):
                 out[column] = values.astype("object").where(
                     ~risky.to_numpy(dtype=bool), "'" + values.astype("object").astype(str))
