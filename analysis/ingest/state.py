@@ -55,7 +55,14 @@ def parse_fingerprint() -> str:
 
 
 def entry_frame(entries: list[Entry]) -> pd.DataFrame:
-    # Typed even when empty: an empty folder must merge like any other.
+    """The stat of each scanned entry, to compare with the previous build's.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``file``, ``size``, ``mtime_ns``, ``ctime_ns``; typed even when empty, since an
+        empty folder must merge like any other.
+    """
     return pd.DataFrame({"file": pd.Series([e.name for e in entries], dtype="object"),
                          "size": pd.Series([e.size for e in entries], dtype="int64"),
                          "mtime_ns": pd.Series([e.mtime_ns for e in entries], dtype="int64"),
@@ -63,6 +70,7 @@ def entry_frame(entries: list[Entry]) -> pd.DataFrame:
 
 
 def file_sha256(path: Path) -> str | None:
+    """The SHA-256 of a file's bytes (hex), or None when it cannot be read."""
     digest = hashlib.sha256()
     try:
         with path.open("rb") as fh:
@@ -75,7 +83,15 @@ def file_sha256(path: Path) -> str | None:
 
 def read_state(generation: Path | None, meta: dict) -> tuple[pd.DataFrame | None,
                                                               pd.DataFrame, dict, str | None]:
-    """The previous build's state when it can be reused, else None and why not."""
+    """The previous build's state when it can be reused, else None and why not.
+
+    Returns
+    -------
+    tuple
+        The state (rows of ``files`` with ``chunk`` and the stat, for the files that went
+        through a chunk) or None, the ``reports`` index without ``label``, the previous
+        ``meta.json``, and a warning or None.
+    """
     if generation is None:
         return None, pd.DataFrame(), {}, None
     state_dir = generation / STATE_DIR
@@ -100,11 +116,14 @@ def read_state(generation: Path | None, meta: dict) -> tuple[pd.DataFrame | None
 
 
 def same_build(previous: Path, meta: dict, old_meta: dict, entries: list[Entry], *,
-                limits: Limits) -> bool:
-    # Whether the previous build is what this one would write, given that every file it read
-    # is there with the same stat and nothing else is to be read: the same settings and
-    # code (meta, through JSON as stored), and the same entries that are never read, with
-    # the same reasons (they are listed afresh by every build).
+               limits: Limits) -> bool:
+    """Whether the previous build is what this one would write.
+
+    The caller has found every file the previous build read with the same stat and nothing
+    new to read. What is left to compare: the settings and code (``meta``, through JSON as
+    it is stored) and the entries that are never read, with their reasons (they are listed
+    afresh by every build: a broken link whose target appears gets another reason).
+    """
     if json.loads(json.dumps(meta)) != old_meta:
         return False
     unread = sorted((e.name, read_input(e, limits=limits).reason) for e in entries

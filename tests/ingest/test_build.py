@@ -268,3 +268,21 @@ def test_compaction_splits_many_partial_chunks_and_drops_empty_ones(tmp_path):
     shutil.rmtree(fresh)
     build_corpus(folder, fresh, workers=1, chunk_size=4, progress=False)
     assert fingerprints(out) == fingerprints(fresh)
+
+
+def test_a_build_process_imports_no_statistics_or_plotting_library(tmp_path):
+    # scipy.stats alone took about a second in every build process, through analysis.stats
+    # (the readability counts); a build neither tests, plots nor searches for reuse.
+    import subprocess
+
+    report = sorted(p for p in SEEDS.iterdir() if p.name != "manifest.csv")[0]
+    script = ("import sys\n"
+              "from analysis.__main__ import main\n"
+              f"assert main(['build', {str(report)!r}, '--out', "
+              f"{str(tmp_path / 'out')!r}, '--workers', '1']) == 0\n"
+              "loaded = sorted({m.split('.')[0] for m in sys.modules} & "
+              "{'scipy', 'datasketch', 'matplotlib', 'seaborn', 'sklearn'})\n"
+              "assert not loaded, loaded\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=300, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
