@@ -150,16 +150,20 @@ def assign_indicators(indicators: pd.DataFrame, reports: pd.DataFrame) -> pd.Dat
     check_columns(reports, "reports", ["doc_id", "text"])
     texts = dict(zip(reports["doc_id"].astype(str), reports["text"], strict=True))
     ids: list[str | None] = []
-    for row in indicators.itertuples(index=False):
-        text = texts.get(str(row.doc_id), "")
-        measure = row.measure or ""
+    # Plain lists: iterating Arrow-backed columns row by row (itertuples) cost more than
+    # the rules below.
+    for doc_id, measure, start, unit_std in zip(
+            indicators["doc_id"].astype(str).tolist(), indicators["measure"].tolist(),
+            indicators["start"].tolist(), indicators["unit_std"].tolist(), strict=True):
+        text = texts.get(doc_id, "")
+        measure = measure or ""
         # A generic measure (活动, 队员) says nothing of what is counted, and a number that
         # opens its clause has nothing before it; the sentence's topic does (普法进企业…,
         # 活动共开展171次; 参加…培训工作,42名行政执法人员全部…).
-        before = clause_before(text, int(row.start))
+        before = clause_before(text, int(start))
         if _GENERIC.fullmatch(measure) or not before.strip():
-            before = sentence_before(text, int(row.start))
-        ids.append(indicator_of(measure, before, row.unit_std or ""))
+            before = sentence_before(text, int(start))
+        ids.append(indicator_of(measure, before, unit_std or ""))
     ids_array = np.array(ids, dtype=object)
     parts = _parts()
     # 件 and 起 both count cases: 行政诉讼案件共9件,其中…6起 itemises the 9.
