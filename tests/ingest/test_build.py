@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import os
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -270,18 +271,17 @@ def test_compaction_splits_many_partial_chunks_and_drops_empty_ones(tmp_path):
     assert fingerprints(out) == fingerprints(fresh)
 
 
-def test_a_build_process_imports_no_statistics_or_plotting_library(tmp_path):
-    # scipy.stats alone took about a second in every build process, through analysis.stats
-    # (the readability counts); a build neither tests, plots nor searches for reuse.
-    import subprocess
-
+def test_a_build_process_imports_no_optional_or_analysis_only_library(tmp_path):
+    # Dask is an optional extra, imported only with --scheduler; scipy.stats alone took about
+    # a second in every build process, through analysis.stats (the readability counts). A
+    # build neither tests, plots nor searches for reuse.
     report = sorted(p for p in SEEDS.iterdir() if p.name != "manifest.csv")[0]
     script = ("import sys\n"
               "from analysis.__main__ import main\n"
               f"assert main(['build', {str(report)!r}, '--out', "
               f"{str(tmp_path / 'out')!r}, '--workers', '1']) == 0\n"
-              "loaded = sorted({m.split('.')[0] for m in sys.modules} & "
-              "{'scipy', 'datasketch', 'matplotlib', 'seaborn', 'sklearn'})\n"
+              "loaded = sorted({m.split('.')[0] for m in sys.modules} & {'dask', 'distributed', "
+              "'scipy', 'datasketch', 'matplotlib', 'seaborn', 'sklearn'})\n"
               "assert not loaded, loaded\n")
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           timeout=300, cwd=ROOT)

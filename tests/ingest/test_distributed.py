@@ -9,7 +9,6 @@ from __future__ import annotations
 import importlib.util
 import shutil
 import socket
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -115,17 +114,3 @@ def test_without_dask_the_scheduler_option_says_what_to_install(folder, tmp_path
     with pytest.raises(BuildError, match=r"^--scheduler needs dask\.distributed: pip install "
                        r"'fzzf-analysis\[distributed\]'$"):
         build_corpus(folder, tmp_path / "out", scheduler="local")
-
-
-def test_the_default_build_never_imports_dask(tmp_path):
-    report = sorted(p for p in SEEDS.iterdir() if p.name != "manifest.csv")[0]
-    script = ("import sys\n"
-              "from analysis.__main__ import main\n"
-              f"assert main(['build', {str(report)!r}, '--out', "
-              f"{str(tmp_path / 'out')!r}, '--workers', '1']) == 0\n"
-              "loaded = sorted(m for m in sys.modules if m.split('.')[0] in "
-              "('dask', 'distributed'))\n"
-              "assert not loaded, loaded\n")
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          timeout=300, cwd=ROOT)
-    assert done.returncode == 0, done.stderr
