@@ -127,7 +127,10 @@ def plot_heatmap(
     ax.set_xlabel("")
     ax.set_ylabel("")
     if title:
-        ax.set_title(title)
+        # A heatmap of few columns is narrower than its title, which then ran into the
+        # colour bar's label: wrap it to the cells' width (about 0.17 in a Chinese character).
+        ax.set_title(wrap_label(title, width=max(12, int((0.55 * len(cols) + 1.0) / 0.17)),
+                                max_lines=3))
     return ax
 
 

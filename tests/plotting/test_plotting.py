@@ -471,6 +471,24 @@ def test_heatmap_leaves_a_cell_without_value_blank():
     assert not any(line.get_visible() for line in ax.get_xgridlines() + ax.get_ygridlines())
 
 
+def test_heatmap_title_wraps_to_the_width_of_few_columns():
+    # Two columns leave room for 12 Chinese characters a line (the minimum): the title
+    # breaks between words instead of running into the colour bar's label.
+    title = "可读性 Readability by level and part (2000 reports)"
+    ax = plotting.plot_heatmap(RATES, index="agency_short", columns="term",
+                               values="rate_per_10k", title=title)
+    lines = _title(ax).split("\n")
+    assert len(lines) > 1 and " ".join(lines) == title
+    short = plotting.plot_heatmap(RATES, index="agency_short", columns="term",
+                                  values="rate_per_10k", title="可读性 Readability")
+    assert _title(short) == "可读性 Readability"
+
+
+def _title(ax) -> str:
+    # The house style puts titles on the left; without it they are centred.
+    return "".join(ax.get_title(loc=loc) for loc in ("left", "center", "right"))
+
+
 # a~b 0.9 and c~d 0.8 are close pairs; every cross pair is 0.1. Listed once per pair.
 SIMILARITY = pd.DataFrame(
     {
