@@ -20,7 +20,7 @@ from analysis import schema
 from analysis.indicators.catalogue import clause_before, sentence_before
 from analysis.schema import check_columns
 
-__all__ = ["pivot_headlines", "select_headlines"]
+__all__ = ["PIVOT_COLUMNS", "pivot_headlines", "select_headlines"]
 
 _UNTIL = re.compile(r"截[至止](?:\d{4}年)?(\d{1,2}|[一二三四五六七八九十]{1,3})月(?:底|末)?"
                     r"|(?:1|一)\s*[-—至~]\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月")
@@ -96,6 +96,11 @@ def select_headlines(indicators: pd.DataFrame, reports: pd.DataFrame) -> pd.Data
     return schema.conform(frame, "headlines")
 
 
+# The columns of the headlines table that pivot_headlines reads (a build reads only these).
+PIVOT_COLUMNS = ["doc_id", "indicator", "value", "unit", "span", "period", "conflict",
+                 "alternatives"]
+
+
 def _strings(values: pa.Array) -> pd.Series:
     # An Arrow string array as the schema's str column, nulls as NA.
     return pd.Series(values.to_pandas(types_mapper={pa.string(): pd.StringDtype(
@@ -119,8 +124,7 @@ def pivot_headlines(headlines: pd.DataFrame, reports: pd.DataFrame, *,
     """
     from analysis.indicators.catalogue import read_catalogue
 
-    check_columns(headlines, "headlines", ["doc_id", "indicator", "value", "unit", "span",
-                                            "period", "conflict", "alternatives"])
+    check_columns(headlines, "headlines", PIVOT_COLUMNS)
     keep = [c for c in columns if c in reports.columns]
     wide = reports[keep].reset_index(drop=True).copy()
     stated = set(headlines["indicator"].dropna().unique().tolist())

@@ -485,20 +485,16 @@ def _finish(out: Path, files: pd.DataFrame, index: pd.DataFrame, extra: list[dic
     return files
 
 
-_WIDE_SOURCE = ["doc_id", "indicator", "value", "unit", "span", "period", "conflict",
-                "alternatives"]
-
-
 def _write_headlines_wide(out: Path, index: pd.DataFrame) -> None:
     # The spreadsheet a co-author opens: one row per report, one column per indicator.
-    from analysis.indicators import pivot_headlines
+    from analysis.indicators.headlines import PIVOT_COLUMNS, pivot_headlines
 
     folder = out / "headlines.parquet"
     parts = sorted(folder.glob("part-*.parquet")) if folder.is_dir() else []
     # One read of every part and only the columns the spreadsheet shows: the part files
     # one by one, whole, took a fifth of a second at 10,000 reports on every build.
-    headlines = (pd.read_parquet([str(p) for p in parts], columns=_WIDE_SOURCE) if parts
-                 else schema.empty("headlines")[_WIDE_SOURCE])
+    headlines = (pd.read_parquet([str(p) for p in parts], columns=PIVOT_COLUMNS) if parts
+                 else schema.empty("headlines")[PIVOT_COLUMNS])
     wide = pivot_headlines(headlines, index)
     csv_safe(wide).to_csv(out / "headlines_wide.csv.partial", index=False, encoding="utf-8-sig")
     os.replace(out / "headlines_wide.csv.partial", out / "headlines_wide.csv")
