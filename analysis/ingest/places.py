@@ -24,8 +24,8 @@ from analysis.text.resources import jieba_dictionary_file as _jieba_dictionary_f
 from analysis.text.resources import jieba_word_set
 
 __all__ = ["COMMON_WORD_FREQ", "LEVELS", "MUNICIPALITIES", "Place", "count_place_mentions",
-           "dominant", "find_place_mentions", "is_common_word", "list_place_terms",
-           "load_gazetteer", "lookup", "parse_place_prefix", "place_names"]
+           "dominant", "find_place_mentions", "gazetteer_file", "is_common_word",
+           "list_place_terms", "load_gazetteer", "lookup", "parse_place_prefix", "place_names"]
 
 LEVELS = ("province", "city", "county", "town")
 MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
@@ -62,7 +62,8 @@ class Place:
         return (parent.canonical if self.county else "") + self.name
 
 
-def _gazetteer_file() -> Path:
+def gazetteer_file() -> Path:
+    """The administrative-division file of the installed jionlp package."""
     spec = importlib.util.find_spec("jionlp")
     if spec is None or not spec.submodule_search_locations:
         raise ImportError(
@@ -83,11 +84,11 @@ def load_gazetteer() -> tuple[Place, ...]:
     tuple of Place
         Villages (the fifth level of the file) are skipped.
     """
-    return load_derived("gazetteer", [_gazetteer_file(), Path(__file__)], _parse_gazetteer)
+    return load_derived("gazetteer", [gazetteer_file(), Path(__file__)], _parse_gazetteer)
 
 
 def _parse_gazetteer() -> tuple[Place, ...]:
-    with zipfile.ZipFile(_gazetteer_file()) as zf:
+    with zipfile.ZipFile(gazetteer_file()) as zf:
         raw = zf.read("china_location.txt").decode("utf-8")
     places: list[Place] = []
     province = city = county = None
@@ -247,7 +248,7 @@ def _mention_automaton() -> tuple[Any, tuple[tuple[str, ...], ...]]:
     import ahocorasick_rs
 
     # The names are derived once per machine (a fifth of a second in every build process).
-    names, units = load_derived("place_mentions", [_gazetteer_file(), Path(__file__)],
+    names, units = load_derived("place_mentions", [gazetteer_file(), Path(__file__)],
                                 _mention_names)
     automaton = ahocorasick_rs.AhoCorasick(list(names),
                                            matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
@@ -371,7 +372,7 @@ def place_names() -> frozenset[str]:
     -------
     frozenset of str
     """
-    return load_derived("place_names", [_gazetteer_file(), _jieba_dictionary_file(),
+    return load_derived("place_names", [gazetteer_file(), _jieba_dictionary_file(),
                                         Path(__file__)], _derive_place_names)
 
 

@@ -18,7 +18,7 @@ import tempfile
 import threading
 import warnings
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
 from importlib import metadata as importlib_metadata
 from pathlib import Path
@@ -230,7 +230,10 @@ def _jieba_model_dir() -> str:
 _Entry = tuple[str, int, str | None]  # term, frequency, part-of-speech tag
 
 
-def _make_jieba(hmm: bool, entries: Sequence[_Entry]) -> Callable[[str], list[str]]:
+_Backend = tuple[Callable[[str], list[str]], Callable[[str], bool] | None]
+
+
+def _make_jieba(hmm: bool, entries: Sequence[_Entry]) -> _Backend:
     with _quiet_jieba():
         import jieba
 
@@ -244,10 +247,11 @@ def _make_jieba(hmm: bool, entries: Sequence[_Entry]) -> Callable[[str], list[st
     def cut(text: str) -> list[str]:
         return tokenizer.lcut(text, cut_all=False, HMM=hmm)
 
-    return cut
+    # jieba's FREQ also holds every prefix of a word: Names checks jieba's word list instead.
+    return cut, None
 
 
-def _make_rjieba(hmm: bool, entries: Sequence[_Entry]) -> Callable[[str], list[str]]:
+def _make_rjieba(hmm: bool, entries: Sequence[_Entry]) -> _Backend:
     try:
         import rjieba
     except ImportError:
@@ -260,7 +264,10 @@ def _make_rjieba(hmm: bool, entries: Sequence[_Entry]) -> Callable[[str], list[s
     def cut(text: str) -> list[str]:
         return tokenizer.cut(text, hmm)
 
-    return cut
+    # The dictionary rjieba holds is jieba's own words plus the entries added here
+    # (tests/text/test_tokenize.py checks the first against jieba's dict.txt), so a process
+    # need not load jieba's 349,046 words to tell the HMM's pieces from dictionary words.
+    return cut, tokenizer.has_word
 
 
 def _is_function_char(word: str, frequency: int, tag: str) -> bool:
@@ -303,13 +310,21 @@ class _Engine:
         protected = sorted((t for t in terms if not _is_han_only(t)), key=lambda t: (-len(t), t))
         self.entries: tuple[_Entry, ...] = tuple(entries)
         make = _make_rjieba if config.backend == "rjieba" else _make_jieba
-        self.cut = make(config.hmm, entries)
+        self.cut, in_dictionary = make(config.hmm, entries)
+        if in_dictionary is not None:
+            self.names = replace(self.names, in_dictionary=in_dictionary)
         self.protected = _build_protected(protected)
         self.protected_plenums = _build_protected(protected, plenums=True)
 
     @cached_property
     def word_kinds(self) -> dict[str, str]:
         # Kinds of jieba's pieces, memoized: the vocabulary is small next to the token count.
+        return {}
+
+    @cached_property
+    def plain_kinds(self) -> dict[str, str]:
+        # The entries of word_kinds whose kind is no special one: the tagger's one lookup for
+        # most pieces.
         return {}
 
     @cached_property

@@ -22,13 +22,14 @@ none of these occur, at no measurable cost in speed (benchmarks/bench_tokenize.p
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from analysis.cache import load_derived
 from analysis.ingest import places as gazetteer
-from analysis.text.resources import jieba_words, read_agency_names
+from analysis.text.resources import jieba_dictionary_file, jieba_words, read_agency_names
 
 __all__ = ["AGENCY_FREQ", "ORG_PREFIXES", "PLACE_FREQ", "Names", "build_names", "join_org"]
 
@@ -70,13 +71,25 @@ class Names:
     办事处 -> (街道, ...) joins 杭州道街道 / 办事处."""
     entries: tuple[_Entry, ...] = ()
     """Dictionary entries for jieba: names it does not know, with their frequency and tag."""
-    known: Mapping[str, tuple[int, str]] | frozenset[str] = frozenset()
-    """jieba's own dictionary: a piece outside it and outside ``added`` was made by the HMM."""
+    in_dictionary: Callable[[str], bool] | None = None
+    """Whether a word is in the tokenizer's dictionary: one of jieba's own words, a term of
+    ``entries`` or of the lexicon. A piece for which it is False was made by jieba's HMM. The
+    engine sets rjieba's ``has_word``; None checks jieba's word list, ``entries`` and
+    ``lexicon``."""
+    lexicon: frozenset[str] = frozenset()
+    """The lexicon's terms, which the dictionary holds too."""
 
     @cached_property
     def added(self) -> frozenset[str]:
         """The terms of ``entries``."""
         return frozenset(entry[0] for entry in self.entries)
+
+    def made_by_hmm(self, piece: str) -> bool:
+        """Whether jieba's HMM made ``piece``: it is in none of the tokenizer's dictionaries."""
+        if self.in_dictionary is not None:
+            return not self.in_dictionary(piece)
+        return piece not in jieba_words() and piece not in self.added \
+            and piece not in self.lexicon
 
     def kind(self, piece: str) -> str | None:
         """``place``, ``org``, ``agency`` (an org only after a place or prefix) or None."""
@@ -111,8 +124,7 @@ def build_names(agency_names: Path | None, places: bool, *,
     Names
     """
     if agency_names is None and not places:
-        return Names()
-    known_words = jieba_words()
+        return Names(lexicon=known)
     entries: list[_Entry] = []
     agencies: frozenset[str] = frozenset()
     bare: frozenset[str] = frozenset()
@@ -126,14 +138,29 @@ def build_names(agency_names: Path | None, places: bool, *,
             for cut in range(1, len(agency)):
                 tails.setdefault(agency[cut:], set()).add(agency[:cut])
     names = gazetteer.place_names() if places else frozenset()
-    # Only full names of three or more characters go into the dictionary: a short form (将乐,
-    # as in 我们将乐于) or a two-character name (新镇, as in 创新镇村) would be cut out of words.
-    entries += [(name, PLACE_FREQ, "ns") for name in sorted(names)
-                if len(name) >= 3 and name not in known_words and name not in known
-                and name not in agencies and _is_full_name(name)]
+    if places:
+        entries += [(name, PLACE_FREQ, "ns") for name in _dictionary_places()
+                    if name not in known and name not in agencies]
     return Names(places=names, agencies=agencies, bare=bare,
                  tails={tail: tuple(sorted(heads)) for tail, heads in tails.items()},
-                 entries=tuple(entries), known=known_words)
+                 entries=tuple(entries), lexicon=known)
+
+
+def _dictionary_places() -> tuple[str, ...]:
+    # Derived once per machine: looking each place name up in the gazetteer took half a
+    # second in every process that starts a tokenizer.
+    return load_derived("dictionary_places", [gazetteer.gazetteer_file(),
+                                              jieba_dictionary_file(), Path(__file__),
+                                              Path(gazetteer.__file__)],
+                        _derive_dictionary_places)
+
+
+def _derive_dictionary_places() -> tuple[str, ...]:
+    # Only full names of three or more characters go into the dictionary: a short form (将乐,
+    # as in 我们将乐于) or a two-character name (新镇, as in 创新镇村) would be cut out of words.
+    known_words = jieba_words()
+    return tuple(name for name in sorted(gazetteer.place_names())
+                 if len(name) >= 3 and name not in known_words and _is_full_name(name))
 
 
 _FULL_SUFFIXES = ("省", "市", "区", "县", "旗", "镇", "乡", "街道", "苏木", "自治州", "地区", "盟")
@@ -142,10 +169,6 @@ _FULL_SUFFIXES = ("省", "市", "区", "县", "旗", "镇", "乡", "街道", "�
 def _is_full_name(name: str) -> bool:
     return name.endswith(_FULL_SUFFIXES) and bool(gazetteer.lookup(name))
 
-
-def _made_by_hmm(piece: str, names: Names, lexicon: frozenset[str]) -> bool:
-    # Not a word of jieba's dictionary, of the lexicon or of the names added to the dictionary.
-    return piece not in names.known and piece not in lexicon and piece not in names.added
 
 
 def join_org(columns: tuple[list[str], list[str], list[int], list[int]], first: int,
@@ -187,7 +210,7 @@ def join_org(columns: tuple[list[str], list[str], list[int], list[int]], first: 
     elif position > first and tokens[-1] in ORG_PREFIXES:
         position -= 1  # 市 / 人社局, 长治 / 市 / 城市管理局
     elif position > first and len(tokens[-1]) > 1 and tokens[-1][-1] in ORG_PREFIXES \
-            and kinds[-1] == "word" and _made_by_hmm(tokens[-1], names, lexicon):
+            and kinds[-1] == "word" and names.made_by_hmm(tokens[-1]):
         # The HMM joins runs of single characters: 被 / 市 became 被市 before 城管局.
         word, prefix, end = tokens[-1][:-1], tokens[-1][-1], ends[-1]
         tokens[-1], ends[-1] = word, end - 1

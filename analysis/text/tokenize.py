@@ -84,11 +84,16 @@ _DATE = (
 _NUMBER = r"\d+(?:\.\d+)?(?:[万亿]余?|余[万亿]?)?(?:%|‰)?"
 _LATIN = r"[0-9]*[A-Za-z][A-Za-z0-9]*(?:(?<=[0-9])\.[0-9]+)?"  # APP, 5G, PM2.5, V2.0
 
+# Every character a marker, Latin word, date or number can begin with (\d is any Unicode
+# digit, as in their patterns). The scanner tries those four only where one of these stands:
+# most matches are runs of Han characters and punctuation, which would otherwise fail each of
+# their alternatives first. The order of the alternatives, and so every match, is unchanged.
+_FIRST_CHARS = rf"[\dA-Za-z(（\u2460-\u2473\u2776-\u277f{_CN_DIGITS}{_CN_ORDINAL}]"
 _SCANNER = re.compile("|".join([
-    f"(?P<marker>{_MARKER})",
-    f"(?P<latin>{_LATIN})",
-    f"(?P<date>{_DATE})",
-    f"(?P<number>{_NUMBER})",
+    f"(?={_FIRST_CHARS})(?:(?P<marker>{_MARKER})"
+    f"|(?P<latin>{_LATIN})"
+    f"|(?P<date>{_DATE})"
+    f"|(?P<number>{_NUMBER}))",
     rf"(?P<han>[{_HAN}]+)",
     r"(?P<space>\s+)",
     r"(?P<dash>…+|—+|-{2,}|\.{2,})",
@@ -116,8 +121,8 @@ def _word_kind(token: str, engine: _Engine) -> str:
     if _NUMERAL_WORD.fullmatch(token):
         return "number"
     names = engine.names
-    if len(token) > 1 and token not in names.known and token not in names.added \
-            and not engine.function_chars.isdisjoint(token):
+    if len(token) > 1 and not engine.function_chars.isdisjoint(token) \
+            and names.made_by_hmm(token):
         # jieba's HMM joins runs of characters its dictionary left single, and a conjunction
         # or particle among them is a word of its own: 县控及以上 gave 控及, 周一夜学等 gave
         # 学等, 省和市 one token. Such a piece is split into its characters.
@@ -208,7 +213,7 @@ def _tag(engine: _Engine, text: str) -> _Columns:
     add_token, add_kind, add_start, add_end = (
         tokens.append, kinds.append, starts.append, ends.append)
     so_far = (tokens, kinds, starts, ends)
-    word_kinds = engine.word_kinds
+    word_kinds, plain_kinds = engine.word_kinds, engine.plain_kinds
     other_kinds = engine.other_kinds
     quotes: list[int] = []
     # Plenums named together (二中、三中全会) are rare: their pattern is tried only when the
@@ -226,14 +231,19 @@ def _tag(engine: _Engine, text: str) -> _Columns:
             start = match.start()
             first = len(tokens)
             for piece in pieces:
-                if piece == "\n":
-                    break
-                kind = word_kinds.get(piece)
+                # One lookup for most pieces: plain_kinds holds the pieces seen before whose
+                # kind is no special one, and never the newline that ends the run.
+                kind = plain_kinds.get(piece)
                 if kind is None:
-                    kind = word_kinds[piece] = _word_kind(piece, engine)
-                if kind in _SPECIAL:
-                    start = _special(engine, so_far, first, piece, kind, start)
-                    continue
+                    if piece == "\n":
+                        break
+                    kind = word_kinds.get(piece)
+                    if kind is None:
+                        kind = word_kinds[piece] = _word_kind(piece, engine)
+                    if kind in _SPECIAL:
+                        start = _special(engine, so_far, first, piece, kind, start)
+                        continue
+                    plain_kinds[piece] = kind
                 add_token(piece)
                 add_kind(kind)
                 add_start(start)

@@ -155,6 +155,38 @@ def test_hmm_words_holding_a_conjunction_or_particle_are_split():
     assert tokenize_text("拆除路桩、地锁152处") == ["拆除", "路桩", "、", "地锁", "152", "处"]
 
 
+@pytest.mark.parametrize("backend", ["rjieba", "jieba"])
+def test_dictionary_words_holding_a_conjunction_stay_whole_without_any_names(backend):
+    # Only the HMM's pieces are split at a conjunction: 及时, 情况 and 以及 are words of
+    # jieba's dictionary (stock jieba cuts the same five words). With neither places nor
+    # agency names, the tokenizer had no word list to tell them apart and split them all:
+    # 及 / 时 / 了解 / 情 / 况 / 以 / 及 / 问题.
+    config = TokenizerConfig(backend=backend, places=False, agency_names=None)
+    assert tokenize_text("及时了解情况以及问题", config=config) == [
+        "及时", "了解", "情况", "以及", "问题"]
+    # The HMM's own piece is still split: 省和市 (see the test above).
+    assert tokenize_text("按照国家、省和市有关部署", config=config) == [
+        "按照", "国家", "、", "省", "和", "市", "有关", "部署"]
+
+
+def test_rjieba_dictionary_holds_exactly_jiebas_words():
+    # The tokenizer tells the HMM's pieces from dictionary words with rjieba's has_word
+    # rather than loading jieba's word list in every process: the two must agree.
+    import rjieba
+
+    from analysis.text.resources import jieba_words
+
+    words = jieba_words()
+    stock = rjieba.Jieba()
+    assert len(words) > 340_000
+    assert all(stock.has_word(word) for word in words)
+    # Neither a word's beginnings nor its ends are words unless jieba lists them.
+    pieces = {word[:cut] for word in sorted(words)[::50] for cut in range(1, len(word))} | {
+        word[cut:] for word in sorted(words)[::50] for cut in range(1, len(word))}
+    assert len(pieces - words) > 5_000
+    assert not any(stock.has_word(piece) for piece in pieces - words)
+
+
 # --- kinds and term selection ---------------------------------------------------------------
 
 
