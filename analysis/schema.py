@@ -21,12 +21,13 @@ description here too (a test checks).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 
+import numpy as np
 import pandas as pd
 
 __all__ = ["DESCRIPTIONS", "TABLES", "check_columns", "columns", "conform", "empty", "frame",
-           "sort_categories"]
+           "member_mask", "sort_categories"]
 
 _TEXT = "str"
 _CODED = "category"
@@ -267,6 +268,23 @@ def conform(data: pd.DataFrame, table: str) -> pd.DataFrame:
         if dtype == _CODED:
             out[name] = sort_categories(out[name])
     return out
+
+
+def member_mask(values: pd.Series, members: Collection[object]) -> np.ndarray:
+    """Whether each of ``values`` is one of ``members``: ``values.isin(members)``, faster.
+
+    pandas' ``isin`` on a ``str`` column makes an Arrow scalar of every member first, about
+    10 µs each: a tenth of a second for the 10,000 file names an incremental build keeps, on
+    every build, growing with the corpus. A missing value is never a member.
+
+    Returns
+    -------
+    numpy.ndarray
+        Booleans, one per value.
+    """
+    members = members if isinstance(members, (set, frozenset, dict)) else set(members)
+    return np.fromiter((value in members for value in values.tolist()), dtype=bool,
+                       count=len(values))
 
 
 def sort_categories(values: pd.Series) -> pd.Series:

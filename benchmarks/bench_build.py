@@ -10,6 +10,10 @@ measures, each in a fresh process:
   default): the median and slowest build, and the part files per table they leave, against
   the ``ceil(files / 200)`` a fresh build of the same folder writes (small parts are
   compacted, so the first may never exceed the second);
+- ``warm``: adding one report and rebuilding from a process that built before, as a
+  notebook kernel calling ``build_corpus`` again does: no imports, the tokenizer and the
+  gazetteer already loaded (``--warm-builds``, 5 by default; the median, after one build
+  that loads them);
 - ``baseline``: the naive pipeline: read every file, plain ``jieba.lcut`` serially, one
   whole-corpus pandas token table, term counts.
 
@@ -46,6 +50,20 @@ for path in sorted(pathlib.Path(sys.argv[1]).glob("*.txt")):
 tokens = pd.DataFrame(rows, columns=["file", "token"])
 counts = tokens.groupby(["file", "token"]).size()
 print(len(tokens), len(counts))
+"""
+
+WARM = r"""
+import shutil, sys, time
+from pathlib import Path
+from analysis.ingest.build import build_corpus
+corpus, out, pool, k = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3]), int(sys.argv[4])
+times = []
+for j in range(k + 1):
+    shutil.copy(pool / f"report_{j:05d}.txt", corpus / f"warm_{j:05d}.txt")
+    began = time.perf_counter()
+    build_corpus(corpus, out, progress=False)
+    times.append(time.perf_counter() - began)
+print(" ".join(f"{t:.3f}" for t in times))
 """
 
 
@@ -99,6 +117,28 @@ def incremental_builds(n: int, size: float, corpus: Path, out: Path, build: list
           flush=True)
 
 
+def warm_builds(n: int, size: float, corpus: Path, out: Path, *, env: dict[str, str], k: int,
+                workdir: Path) -> None:
+    """Add one report and rebuild, ``k + 1`` times in one process; print the median of the
+    last ``k`` (the first loads the tokenizer and the gazetteer)."""
+    pool = workdir / f"warm-{n}"
+    if len(list(pool.glob("*.txt"))) != k + 1:
+        shutil.rmtree(pool, ignore_errors=True)
+        make_corpus(k + 1, pool, seed=n + 3)
+    try:
+        done = subprocess.run([sys.executable, "-c", WARM, str(corpus), str(out), str(pool),
+                               str(k)], env=env, cwd=ROOT, capture_output=True, text=True,
+                              check=True)
+    finally:
+        for path in corpus.glob("warm_*.txt"):
+            path.unlink()
+    first = float(done.stdout.split()[0])
+    times = sorted(float(t) for t in done.stdout.split()[1:])
+    print(f"{n:>6} {size:>7.1f} {f'warm x{k}':<12} {times[len(times) // 2]:>8.2f} {'':>7} "
+          f"{'':>11}   median; fastest {times[0]:.2f} s, slowest {times[-1]:.2f} s; the "
+          f"process's first build {first:.2f} s", flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
@@ -106,6 +146,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-baseline", action="store_true", help="skip the naive baseline")
     parser.add_argument("--incremental-builds", type=int, default=100, metavar="K",
                         help="builds that each add one report, for the part count (0: none)")
+    parser.add_argument("--warm-builds", type=int, default=5, metavar="K",
+                        help="builds that each add one report in one process (0: none)")
     args = parser.parse_args(argv)
     python = sys.executable
     print(f"{'N':>6} {'MB':>7} {'method':<12} {'seconds':>8} {'MB/s':>7} {'peak RSS MB':>11}")
@@ -136,6 +178,9 @@ def main(argv: list[str] | None = None) -> int:
             if args.incremental_builds:
                 incremental_builds(n, size, corpus, out, build, env=env, k=args.incremental_builds,
                                    workdir=args.workdir)
+            if args.warm_builds:
+                warm_builds(n, size, corpus, out, env=env, k=args.warm_builds,
+                            workdir=args.workdir)
         if not args.no_baseline:
             base_seconds, base_rss = run([python, "-c", BASELINE, str(corpus)])
             print(f"{n:>6} {size:>7.1f} {'baseline':<12} {base_seconds:>8.1f} "

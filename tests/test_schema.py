@@ -65,6 +65,17 @@ def test_conform_casts_and_names_what_is_missing():
         schema.conform(frame.drop(columns="status"), "files")
 
 
+@pytest.mark.parametrize("dtype", ["str", "object", "category"])
+def test_member_mask_is_isin(dtype):
+    values = pd.Series(["a.txt", None, "b.txt", "c.txt", "a.txt"], dtype=dtype)
+    expected = [True, False, False, True, True]
+    assert schema.member_mask(values, {"a.txt", "c.txt", "d.txt"}).tolist() == expected
+    assert schema.member_mask(values, ["c.txt", "a.txt"]).tolist() == expected
+    assert values.isin({"a.txt", "c.txt"}).tolist() == expected
+    assert schema.member_mask(values, set()).tolist() == [False] * 5
+    assert schema.member_mask(values.iloc[:0], {"a.txt"}).tolist() == []
+
+
 def test_readme_lists_the_schema():
     # The README's table of columns is the user's reference: it names exactly these columns.
     text = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -343,7 +343,7 @@ def _build_locked(sources: list[Path], out: Path, *, manifest, workers, full, co
     todo = sorted(set(merged.loc[merged["_merge"] == "left_only", "file"])
                   | set(changed["file"]) | set(revived["file"]))
     kept_names = set(unchanged["file"]) - set(revived["file"])
-    kept = state[state["file"].isin(kept_names)]
+    kept = state[schema.member_mask(state["file"], kept_names)]
     if reusing and not todo and stale.empty and bool(same_stat[both].all()) \
             and same_build(previous, meta, old_meta, entries, limits=limits):
         # Nothing to do: the published build stays as it is, and no generation is written.
@@ -409,8 +409,9 @@ def _build_locked(sources: list[Path], out: Path, *, manifest, workers, full, co
         .merge(entry_frame(entries), on="file", how="left")
     new_index = [r["reports"] for r in results]
     kept_docs = set(kept.loc[kept["status"] == "loaded", "doc_id"])
-    index = pd.concat([index[index["doc_id"].isin(kept_docs)] if len(index) else index,
-                       *new_index], ignore_index=True)
+    if len(index):
+        index = index[schema.member_mask(index["doc_id"], kept_docs)]
+    index = pd.concat([index, *new_index], ignore_index=True)
     files, index = _resolve_duplicates(staging, files, index)
     files, summary.compacted_chunks = compact_parts(staging, files, chunk_size=chunk_size)
     files = _finish(staging, files, index, plan.files, meta)

@@ -87,7 +87,7 @@ class Corpus:
             New tables; this corpus is unchanged.
         """
         keep = set(select_reports(self.reports, **where)["doc_id"])
-        return Corpus(*(frame[frame["doc_id"].isin(keep)].reset_index(drop=True)
+        return Corpus(*(frame[schema.member_mask(frame["doc_id"], keep)].reset_index(drop=True)
                         for frame in self.tables().values()))
 
 

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis import schema
+
 __all__ = ["PART_TABLES", "compact_parts", "drop_docs", "part_path", "write_part"]
 
 PART_TABLES = ("reports", "sections", "paragraphs", "sentences", "tokens", "counts",
@@ -52,7 +54,8 @@ def drop_docs(out: Path, chunk: int, doc_ids: set[str]) -> None:
         path = part_path(out, table, chunk)
         if path.exists():
             frame = pd.read_parquet(path)
-            write_part(frame[~frame["doc_id"].isin(doc_ids)].reset_index(drop=True), path)
+            write_part(frame[~schema.member_mask(frame["doc_id"], doc_ids)]
+                       .reset_index(drop=True), path)
 
 
 def _chunks_on_disk(out: Path) -> set[int]:

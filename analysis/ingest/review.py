@@ -103,7 +103,7 @@ def write_manifest(
     reports = reports.sort_values("file", kind="stable").drop_duplicates("doc_id")
 
     named = set(plan.rows.loc[plan.rows["manifest_row"].notna(), "file"])
-    new = reports[~reports["file"].isin(named)]
+    new = reports[~schema.member_mask(reports["file"], named)]
     draft = new.assign(note=new["reason"].map(_note))[list(DRAFT_COLUMNS)].astype("object")
     draft = draft.where(draft.notna(), None)
 
