@@ -265,7 +265,7 @@ def _make_rjieba(hmm: bool, entries: Sequence[_Entry]) -> _Backend:
         return tokenizer.cut(text, hmm)
 
     # The dictionary rjieba holds is jieba's own words plus the entries added here
-    # (tests/text/test_tokenize.py checks the first against jieba's dict.txt), so a process
+    # (tests/text/test_names.py checks the first against jieba's dict.txt), so a process
     # need not load jieba's 349,046 words to tell the HMM's pieces from dictionary words.
     return cut, tokenizer.has_word
 

@@ -170,7 +170,6 @@ def _is_full_name(name: str) -> bool:
     return name.endswith(_FULL_SUFFIXES) and bool(gazetteer.lookup(name))
 
 
-
 def join_org(columns: tuple[list[str], list[str], list[int], list[int]], first: int,
              piece: str, kind: str, names: Names,
              lexicon: frozenset[str]) -> int | None:
