@@ -20,8 +20,13 @@ __all__ = ["HEADING_1", "HEADING_2", "META_KEYS", "REPOST_LEAD", "Chrome", "Page
 
 # Full-width ASCII variants (U+FF01-U+FF5E) fold to ASCII; CJK punctuation (、。《》“”…—)
 # has no ASCII twin and stays, so the result is one consistent convention.
-_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
-_WIDTH.update({0x3000: 0x20, 0xFFE5: 0xA5})
+# The fold is declared once here; normalize_line applies it with str.translate, and
+# normalize_lines over a whole text in numpy.
+_FULL_WIDTH = (0xFF01, 0xFF5E)  # first and last code point
+_FULL_WIDTH_OFFSET = 0xFEE0
+_WIDTH_SINGLES = {0x3000: 0x20, 0xFFE5: 0xA5}  # the ideographic space, the full-width yen
+_WIDTH = {cp: cp - _FULL_WIDTH_OFFSET for cp in range(_FULL_WIDTH[0], _FULL_WIDTH[1] + 1)}
+_WIDTH.update(_WIDTH_SINGLES)
 # Every kind of space a web page uses (nbsp, en/em spaces, zero-width) becomes one space.
 _SPACES = re.compile(r"[\s\u00a0\u1680\u2000-\u200b\u202f\u205f\u2060\ufeff]+")
 
@@ -34,7 +39,12 @@ def normalize_line(line: str) -> str:
     >>> normalize_line("\u3000\u3000（一）完善机制，统筹建设。")
     '(一)完善机制,统筹建设。'
     """
-    return _SPACES.sub(" ", line.translate(_WIDTH)).strip()
+    return _tidy(line.translate(_WIDTH))
+
+
+def _tidy(line: str) -> str:
+    # Every run of spaces becomes one space, and the ends are stripped.
+    return _SPACES.sub(" ", line).strip()
 
 
 def normalize_lines(text: str) -> list[str]:
@@ -42,8 +52,7 @@ def normalize_lines(text: str) -> list[str]:
     # The widths are folded once for the whole text, as normalize_line folds a line: the
     # fold maps no character to or from a line break, so the lines are the same.
     folded = _fold_width(text)
-    return [_SPACES.sub(" ", line).strip()
-            for line in re.split(r"\r\n|\r|\n|\u2028|\u2029", folded)]
+    return [_tidy(line) for line in re.split(r"\r\n|\r|\n|\u2028|\u2029", folded)]
 
 
 def _fold_width(text: str) -> str:
@@ -51,10 +60,10 @@ def _fold_width(text: str) -> str:
     # up in the dict (160 ns a character, 3% of a build); this is a few ns. Lone surrogates
     # (from a lenient decoder) pass through unchanged.
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).copy()
-    full = (codes >= 0xFF01) & (codes <= 0xFF5E)
-    codes[full] -= 0xFEE0
-    codes[codes == 0x3000] = 0x20
-    codes[codes == 0xFFE5] = 0xA5
+    full = (codes >= _FULL_WIDTH[0]) & (codes <= _FULL_WIDTH[1])
+    codes[full] -= _FULL_WIDTH_OFFSET
+    for source, target in _WIDTH_SINGLES.items():
+        codes[codes == source] = target
     return codes.tobytes().decode("utf-32-le", "surrogatepass")
 
 
