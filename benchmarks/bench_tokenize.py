@@ -72,9 +72,10 @@ def _sentences(documents: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _floor(engine, text: str, *, per_token: bool) -> list[str]:
+def _floor(engine: engines._Engine, text: str, *, per_token: bool) -> list[str]:
     """The default configuration's scan and cut, with (``per_token``) one bare Python step per
-    token: what any tagger in Python must at least do. Returns the pieces, for the count."""
+    token: what any tagger in Python must at least do. Returns the pieces, or with
+    ``per_token`` the token column, for the count."""
     matches = tokenize._matches(engine.protected, text)
     pieces = engine.cut("\n".join([m.group() for m in matches if m.lastgroup == "han"]))
     if not per_token:
